@@ -1,0 +1,35 @@
+using NnRnn.Nonlinearities;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NnRnn.Cells;
+
+/// <summary>
+/// The step shared by RNN, expRNN and nnRNN once the recurrent matrix W is built:
+/// h_t = σ(U(x_t) + h_{t−1} W) (row-vector convention of the reference).
+/// </summary>
+internal sealed class ElmanRecurrence : IFusedRecurrence
+{
+    private readonly Linear input;
+    private readonly Tensor recurrent;
+    private readonly Nonlinearity sigma;
+
+    public ElmanRecurrence(Linear input, Tensor recurrent, Nonlinearity sigma)
+    {
+        this.input = input;
+        this.recurrent = recurrent;
+        this.sigma = sigma;
+    }
+
+    public RecurrentState Step(Tensor x, RecurrentState state)
+        => new(sigma.forward(input.forward(x) + state.Hidden.matmul(recurrent)));
+
+    public Tensor Output(RecurrentState state) => state.Hidden;
+
+    public (Tensor Outputs, RecurrentState Final) Unroll(Tensor inputs, RecurrentState state)
+    {
+        var projected = input.forward(inputs);
+        var hiddens = ElmanBackpropThroughTime.Apply(projected, recurrent, state.Hidden, sigma.Bias, sigma);
+        return (hiddens, new RecurrentState(hiddens[-1]));
+    }
+}

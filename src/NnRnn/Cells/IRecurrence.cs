@@ -1,0 +1,26 @@
+using static TorchSharp.torch;
+
+namespace NnRnn.Cells;
+
+/// <summary>
+/// A cell prepared for one sequence (one truncated-BPTT window): whatever does not depend on the
+/// data, such as the recurrent matrix, has been built once by <see cref="RecurrentCell.Prepare"/>.
+/// </summary>
+public interface IRecurrence
+{
+    /// <summary>One step: the next state from x_t [batch, in] and the previous state.</summary>
+    RecurrentState Step(Tensor input, RecurrentState state);
+
+    /// <summary>The features a read-out layer sees for a state ([batch, OutputSize]).</summary>
+    Tensor Output(RecurrentState state);
+}
+
+/// <summary>
+/// A recurrence that can also run a whole sequence as one autograd node with a hand-written
+/// backward through time (much cheaper than a per-step graph on small shapes).
+/// </summary>
+public interface IFusedRecurrence : IRecurrence
+{
+    /// <summary>Runs x [T, batch, in]; returns the outputs [T, batch, OutputSize] and the final state.</summary>
+    (Tensor Outputs, RecurrentState Final) Unroll(Tensor inputs, RecurrentState state);
+}

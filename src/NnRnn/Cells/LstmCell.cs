@@ -1,0 +1,63 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NnRnn.Cells;
+
+/// <summary>
+/// The LSTM baseline of the reference: gate input cat(h_{t−1}, x_t); f, i, o = sigmoid, g = tanh,
+/// each Linear(N + in, N) with bias; c_t = f c_{t−1} + i g; h_t = o tanh(c_t). State (h, c).
+/// </summary>
+public sealed class LstmCell : RecurrentCell
+{
+    private readonly Linear Wf;
+    private readonly Linear Wi;
+    private readonly Linear Wo;
+    private readonly Linear Wg;
+
+    public LstmCell(long inputSize, long hiddenSize, string init = "xavier") : base("LstmCell", inputSize, hiddenSize)
+    {
+        Wf = nn.Linear(hiddenSize + inputSize, hiddenSize);
+        Wi = nn.Linear(hiddenSize + inputSize, hiddenSize);
+        Wo = nn.Linear(hiddenSize + inputSize, hiddenSize);
+        Wg = nn.Linear(hiddenSize + inputSize, hiddenSize);
+        if (init is "xavier" or "kaiming")
+            foreach (var w in new[] { Wf, Wi, Wo, Wg }) WeightInit.Apply(w.weight!, init, "--rinit");
+        RegisterComponents();
+    }
+
+    public override string NetType => "LSTM";
+
+    public override RecurrentState InitialState(long batch, Device? device = null, ScalarType dtype = ScalarType.Float32)
+        => new(zeros(batch, HiddenSize, dtype, device), zeros(batch, HiddenSize, dtype, device));
+
+    public override IRecurrence Prepare()
+    {
+        // Stack the four gates once per sequence: one matmul per step instead of four.
+        var weight = cat(new[] { Wf.weight!, Wi.weight!, Wo.weight!, Wg.weight! }, 0);   // [4N, N + in]
+        var bias = cat(new[] { Wf.bias!, Wi.bias!, Wo.bias!, Wg.bias! }, 0);
+        var recurrentT = weight[.., ..(int)HiddenSize].t();                              // [N, 4N]
+        var inputW = weight[.., (int)HiddenSize..];                                       // [4N, in]
+        return new Recurrence(recurrentT, inputW, bias, HiddenSize);
+    }
+
+    private sealed class Recurrence : IRecurrence
+    {
+        private readonly Tensor recurrentT, inputW, bias;
+        private readonly long n;
+
+        public Recurrence(Tensor recurrentT, Tensor inputW, Tensor bias, long n)
+            => (this.recurrentT, this.inputW, this.bias, this.n) = (recurrentT, inputW, bias, n);
+
+        public RecurrentState Step(Tensor x, RecurrentState state)
+        {
+            var gates = nn.functional.linear(x, inputW, bias).addmm(state[0], recurrentT);
+            var parts = gates.chunk(4, 1);
+            var c = parts[0].sigmoid() * state[1] + parts[1].sigmoid() * parts[3].tanh();
+            var h = parts[2].sigmoid() * c.tanh();
+            return new RecurrentState(h, c);
+        }
+
+        public Tensor Output(RecurrentState state) => state[0];
+    }
+}

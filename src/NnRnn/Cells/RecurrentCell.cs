@@ -1,0 +1,48 @@
+using NnRnn.Orthogonal;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NnRnn.Cells;
+
+/// <summary>
+/// A recurrent cell usable in any TorchSharp model. A cell knows its step and its parameters; it
+/// knows nothing about tasks. Unroll it with <see cref="SequenceRunner"/>.
+/// </summary>
+public abstract class RecurrentCell : nn.Module
+{
+    protected RecurrentCell(string name, long inputSize, long hiddenSize) : base(name)
+    {
+        if (inputSize <= 0) throw new ArgumentException($"input size must be positive (got {inputSize})");
+        if (hiddenSize <= 0) throw new ArgumentException($"--nhid: the number of hidden units must be positive (got {hiddenSize})");
+        InputSize = inputSize;
+        HiddenSize = hiddenSize;
+    }
+
+    /// <summary>The <c>--net-type</c> name of this cell.</summary>
+    public abstract string NetType { get; }
+
+    public long InputSize { get; }
+
+    public long HiddenSize { get; }
+
+    /// <summary>Width of the features a read-out layer sees (2N for a complex state read as [Re, Im]).</summary>
+    public virtual long OutputSize => HiddenSize;
+
+    /// <summary>The state at t = −1 (zeros).</summary>
+    public virtual RecurrentState InitialState(long batch, Device? device = null, ScalarType dtype = ScalarType.Float32)
+        => new(zeros(batch, HiddenSize, dtype, device));
+
+    /// <summary>Builds what is constant over a sequence (the recurrent matrix); call once per sequence.</summary>
+    public abstract IRecurrence Prepare();
+
+    /// <summary>A regulariser added to the task loss (nnRNN's δ term), or null.</summary>
+    public virtual Tensor? Penalty() => null;
+
+    /// <summary>Parameters with their own L2 weight decay group (nnRNN's T, <c>--Tdecay</c>).</summary>
+    public virtual IEnumerable<Parameter> DecayedParameters() => Array.Empty<Parameter>();
+
+    /// <summary>The orthogonal factors trained by the orthogonal optimizer at <c>--lr_orth</c>.</summary>
+    public IEnumerable<OrthogonalParametrization> OrthogonalFactors()
+        => modules().OfType<OrthogonalParametrization>();
+}

@@ -1,0 +1,31 @@
+using static TorchSharp.torch;
+
+namespace NnRnn.Cells;
+
+/// <summary>Unrolls any <see cref="RecurrentCell"/> over a time-major sequence [T, batch, in].</summary>
+public static class SequenceRunner
+{
+    /// <summary>
+    /// Runs the cell from <paramref name="state"/> (zeros when null). The cell is prepared once, so
+    /// its recurrent matrix is built once per call (once per sequence or BPTT window).
+    /// </summary>
+    public static (Tensor Outputs, RecurrentState Final) Run(RecurrentCell cell, Tensor inputs,
+        RecurrentState? state = null, UnrollMode mode = UnrollMode.Fused)
+    {
+        if (inputs.dim() != 3 || inputs.shape[2] != cell.InputSize)
+            throw new ArgumentException($"expected inputs [T, batch, {cell.InputSize}], got [{string.Join(", ", inputs.shape)}]");
+        state ??= cell.InitialState(inputs.shape[1], inputs.device, inputs.dtype);
+        var recurrence = cell.Prepare();
+        if (mode == UnrollMode.Fused && recurrence is IFusedRecurrence fused)
+            return fused.Unroll(inputs, state);
+
+        long steps = inputs.shape[0];
+        var outputs = new Tensor[steps];
+        for (long t = 0; t < steps; t++)
+        {
+            state = recurrence.Step(inputs[t], state);
+            outputs[t] = recurrence.Output(state);
+        }
+        return (stack(outputs), state);
+    }
+}

@@ -1,0 +1,33 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NnRnn.Nonlinearities;
+
+/// <summary>
+/// Real modReLU (Arjovsky et al. 2016): σ(z) = sign(z) · relu(|z| + b), one bias per unit,
+/// b ~ U(−0.01, 0.01). sign(0) = 0, so σ(0) = 0 and σ'(0) = 0, as in the reference.
+/// </summary>
+public sealed class ModReLU : Nonlinearity
+{
+    private readonly Parameter b;
+
+    public ModReLU(long units, Generator? generator = null) : base("ModReLU")
+    {
+        b = new Parameter(empty(units));
+        using (no_grad()) b.uniform_(-0.01, 0.01, generator);
+        RegisterComponents();
+    }
+
+    public override string Kind => "modrelu";
+    public override Tensor? Bias => b;
+
+    public override Tensor forward(Tensor z) => z.sign() * (z.abs() + b).relu();
+
+    // σ(z) ≠ 0 exactly where z ≠ 0 and |z| + b > 0, which is where σ'(z) = sign(z)² = 1.
+    public override Tensor Derivative(Tensor h) => h.ne(0);
+
+    // ∂σ/∂b = sign(z)·1[|z|+b > 0] = sign(h), and sign(h)·σ' = sign(h), so dL/db = Σ dz ⊙ sign(h).
+    public override Tensor? BiasGradient(Tensor h, Tensor dz)
+        => (dz * h.sign()).reshape(-1, h.shape[^1]).sum(0, false);
+}

@@ -1,0 +1,40 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NnRnn.Nonlinearities;
+
+/// <summary>σ(z) = z (<c>--nonlin none</c>).</summary>
+public sealed class Identity : Nonlinearity
+{
+    public Identity() : base("Identity") { }
+    public override string Kind => "none";
+    public override Tensor forward(Tensor z) => z.alias();
+    public override Tensor Derivative(Tensor h) => ones_like(h);
+}
+
+/// <summary>σ(z) = tanh z; σ' = 1 − h².</summary>
+public sealed class Tanh : Nonlinearity
+{
+    public Tanh() : base("Tanh") { }
+    public override string Kind => "tanh";
+    public override Tensor forward(Tensor z) => z.tanh();
+    public override Tensor Derivative(Tensor h) => 1 - h * h;
+}
+
+/// <summary>σ(z) = max(z, 0) (the paper's relu; the reference silently drops it, see REFERENCE.md).</summary>
+public sealed class ReLU : Nonlinearity
+{
+    public ReLU() : base("ReLU") { }
+    public override string Kind => "relu";
+    public override Tensor forward(Tensor z) => z.relu();
+    public override Tensor Derivative(Tensor h) => h.gt(0); // h > 0 exactly where z > 0
+}
+
+/// <summary>σ(z) = 1 / (1 + e^−z); σ' = h (1 − h).</summary>
+public sealed class Sigmoid : Nonlinearity
+{
+    public Sigmoid() : base("Sigmoid") { }
+    public override string Kind => "sigmoid";
+    public override Tensor forward(Tensor z) => z.sigmoid();
+    public override Tensor Derivative(Tensor h) => h * (1 - h);
+}

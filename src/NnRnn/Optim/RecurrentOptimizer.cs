@@ -1,0 +1,101 @@
+using NnRnn.Cells;
+using NnRnn.Orthogonal;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NnRnn.Optim;
+
+/// <summary>
+/// The reference's two optimizers: the main one (lr) over every parameter except the orthogonal
+/// coordinates, with the cell's decayed parameters (nnRNN's T) in their own group at weight decay
+/// <c>--Tdecay</c>; and the orthogonal one (lr_orth, same kind) over the skew coordinates.
+/// An update is: <see cref="ZeroGrad"/>, forward, backward, <see cref="Step"/>.
+/// </summary>
+public sealed class RecurrentOptimizer : IDisposable
+{
+    private readonly OptimizerHelper main;
+    private readonly OptimizerHelper? orthogonal;
+    private readonly OrthogonalParametrization[] factors;
+    private readonly Parameter[] all;
+
+    public RecurrentOptimizer(nn.Module model, RecurrentCell cell, OptimizerSettings settings)
+    {
+        settings.Validate();
+        Settings = settings;
+        factors = cell.OrthogonalFactors().ToArray();
+        var orthogonalParams = factors.Select(f => f.Log).ToArray();
+        var decayed = cell.DecayedParameters().ToArray();
+        all = model.parameters().ToArray();
+        var plain = all.Where(p => !orthogonalParams.Contains(p) && !decayed.Contains(p)).ToArray();
+
+        main = Build(settings, settings.LearningRate, plain, decayed);
+        if (orthogonalParams.Length > 0)
+            orthogonal = Build(settings, settings.OrthogonalLearningRate, orthogonalParams, Array.Empty<Parameter>());
+    }
+
+    public OptimizerSettings Settings { get; }
+
+    /// <summary>The main optimizer (for checkpoints and LR schedules).</summary>
+    public OptimizerHelper Main => main;
+
+    /// <summary>The orthogonal optimizer, or null when the model has no orthogonal factor.</summary>
+    public OptimizerHelper? Orthogonal => orthogonal;
+
+    public void ZeroGrad()
+    {
+        main.zero_grad();
+        orthogonal?.zero_grad();
+    }
+
+    /// <summary>After backward: moves dL/dB onto the skew coordinates (Fréchet route) and clips.</summary>
+    public void PrepareGradients()
+    {
+        foreach (var f in factors) f.BackpropagateToLog();
+        if (Settings.Clip > 0)
+            nn.utils.clip_grad_norm_(all.Where(p => p.grad is not null), Settings.Clip);
+    }
+
+    /// <summary>Steps both optimizers (orthogonal first, as the reference) and rebuilds the orthogonal matrices.</summary>
+    public void ApplyStep()
+    {
+        orthogonal?.step();
+        main.step();
+        foreach (var f in factors) f.Refresh();
+    }
+
+    /// <summary><see cref="PrepareGradients"/> then <see cref="ApplyStep"/>.</summary>
+    public void Step()
+    {
+        PrepareGradients();
+        ApplyStep();
+    }
+
+    /// <summary>Multiplies the learning rates of both optimizers (PTB halves them on a plateau).</summary>
+    public void ScaleLearningRates(double factor)
+    {
+        foreach (var g in main.ParamGroups) g.LearningRate *= factor;
+        if (orthogonal is not null) foreach (var g in orthogonal.ParamGroups) g.LearningRate *= factor;
+    }
+
+    private static OptimizerHelper Build(OptimizerSettings s, double lr, Parameter[] plain, Parameter[] decayed)
+    {
+        if (s.Kind == "Adam")
+        {
+            var groups = new List<Adam.ParamGroup> { new(plain, lr: lr, beta1: s.Betas.Beta1, beta2: s.Betas.Beta2, eps: s.Eps, weight_decay: 0) };
+            if (decayed.Length > 0)
+                groups.Add(new(decayed, lr: lr, beta1: s.Betas.Beta1, beta2: s.Betas.Beta2, eps: s.Eps, weight_decay: s.TDecay));
+            return optim.Adam(groups, lr, s.Betas.Beta1, s.Betas.Beta2, s.Eps);
+        }
+        var rms = new List<RMSProp.ParamGroup> { new(plain, lr: lr, eps: s.Eps, alpha: s.Alpha, weight_decay: 0) };
+        if (decayed.Length > 0)
+            rms.Add(new(decayed, lr: lr, eps: s.Eps, alpha: s.Alpha, weight_decay: s.TDecay));
+        return optim.RMSProp(rms, lr, s.Alpha, s.Eps);
+    }
+
+    public void Dispose()
+    {
+        main.Dispose();
+        orthogonal?.Dispose();
+    }
+}

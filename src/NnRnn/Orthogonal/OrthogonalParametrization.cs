@@ -1,0 +1,104 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NnRnn.Orthogonal;
+
+/// <summary>
+/// An orthogonal matrix B = expm(skew(log)) parametrised by a free square matrix <c>log</c>
+/// whose strict upper triangle is the skew-symmetric coordinate (expRNN; nnRNN's Schur basis P).
+/// Trained by its own optimizer at <c>--lr_orth</c>.
+/// </summary>
+public sealed class OrthogonalParametrization : nn.Module
+{
+    private readonly Parameter log;
+    private Tensor? matrix;
+
+    /// <param name="initialLog">n×n matrix whose skew part is the initial coordinate (e.g. from <see cref="SkewInitializers"/>).</param>
+    public OrthogonalParametrization(Tensor initialLog, OrthogonalGradient gradient = OrthogonalGradient.Frechet)
+        : base("OrthogonalParametrization")
+    {
+        if (initialLog.dim() != 2 || initialLog.shape[0] != initialLog.shape[1])
+            throw new ArgumentException("an orthogonal parametrisation needs a square initial matrix");
+        log = new Parameter(initialLog.detach().clone());
+        Gradient = gradient;
+        RegisterComponents();
+    }
+
+    /// <summary>The free parameter (only its strict upper triangle matters).</summary>
+    public Parameter Log => log;
+
+    /// <summary>Which gradient route is used; see <see cref="OrthogonalGradient"/>.</summary>
+    public OrthogonalGradient Gradient { get; set; }
+
+    /// <summary>
+    /// B = expm(skew(log)). On the Fréchet route this is a cached leaf that collects dL/dB and is
+    /// rebuilt only after <see cref="Refresh"/>; on the autograd route it is a graph node.
+    /// </summary>
+    public Tensor Matrix()
+    {
+        if (Gradient == OrthogonalGradient.Autograd)
+            return MatrixExponential.Expm(Skew.FromFree(log));
+        if (matrix is null || matrix.IsInvalid)
+        {
+            using (no_grad())
+            using (var scope = NewDisposeScope())
+            {
+                matrix = MatrixExponential.Expm(Skew.FromFree(log)).requires_grad_(true);
+                matrix.DetachFromDisposeScope();
+            }
+        }
+        return matrix;
+    }
+
+    /// <summary>
+    /// Fréchet route: turns G = dL/dB into dL/dlog and accumulates it in <c>log.grad</c>, then
+    /// clears B's gradient. A no-op on the autograd route.
+    /// </summary>
+    public void BackpropagateToLog()
+    {
+        if (Gradient != OrthogonalGradient.Frechet || matrix is null) return;
+        var g = matrix.grad;
+        if (g is null) return;
+        using (no_grad())
+        {
+            using var logGrad = LogGradient(log, matrix, g);
+            AccumulateGrad(log, logGrad);
+            g.zero_();
+        }
+    }
+
+    /// <summary>Drops the cached B after <c>log</c> changed (an optimizer step or a load).</summary>
+    public void Refresh()
+    {
+        matrix?.Dispose();
+        matrix = null;
+    }
+
+    /// <summary>
+    /// The reference's orthogonal step gradient: with A = skew(L), B = expm(A), G = dL/dB,
+    /// grad = ½(BᵀG − GᵀB), F = B · Dexp(−A)[grad], dL/dL = triu(F − Fᵀ, 1).
+    /// </summary>
+    public static Tensor LogGradient(Tensor free, Tensor b, Tensor g)
+    {
+        using var scope = NewDisposeScope();
+        var a = Skew.FromFree(free);
+        var btg = b.t().matmul(g);
+        var grad = 0.5 * (btg - btg.t());
+        var f = b.matmul(MatrixExponential.Frechet(-a, grad));
+        return Skew.GradientToFree(f).MoveToOuterDisposeScope();
+    }
+
+    internal static void AccumulateGrad(Tensor parameter, Tensor value)
+    {
+        var existing = parameter.grad;
+        if (existing is null) parameter.grad = value.clone();
+        else existing.add_(value);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) Refresh();
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,75 @@
+using static TorchSharp.torch;
+
+namespace NnRnn.Orthogonal;
+
+/// <summary>
+/// Initial skew-symmetric coordinates for orthogonal factors (paper §5, supplement): henaff, cayley
+/// and random orthogonal. henaff/cayley put s_k on the first super-diagonal at (0,1),(2,3),… and
+/// antisymmetrise, giving a block-diagonal rotation after expm.
+/// </summary>
+public static class SkewInitializers
+{
+    /// <summary>The names accepted for an orthogonal <c>--rinit</c>.</summary>
+    public static readonly string[] Names = { "henaff", "cayley", "random" };
+
+    /// <summary>Builds the initial coordinate for <paramref name="scheme"/> (float32).</summary>
+    public static Tensor Create(string scheme, long n, Generator? generator = null) => scheme switch
+    {
+        "henaff" => Henaff(rand(n / 2, float64, generator: generator)),
+        "cayley" => Cayley(rand(n / 2, float64, generator: generator)),
+        "random" => RandomOrthogonal(n, generator),
+        _ => throw new ArgumentException($"--rinit: '{scheme}' is not an orthogonal initialiser (expected one of: {string.Join(", ", Names)})"),
+    };
+
+    /// <summary>henaff: s_k = −π + π·u_k, u ~ U[0,1) (i.e. s ~ U(−π, 0)).</summary>
+    public static Tensor Henaff(Tensor uniform01) => BlockDiagonal(-Math.PI + Math.PI * uniform01.to_type(float64), (uniform01.shape[0]) * 2);
+
+    /// <summary>cayley: u ~ U(0, π/2), s_k = −sqrt((1 − cos u)/(1 + cos u)).</summary>
+    public static Tensor Cayley(Tensor uniform01)
+    {
+        var u = (Math.PI / 2) * uniform01.to_type(float64);
+        var c = u.cos();
+        return BlockDiagonal(-((1 - c) / (1 + c)).sqrt(), uniform01.shape[0] * 2);
+    }
+
+    /// <summary>
+    /// create_diag: d = zeros(n−1); d[::2] = s; A = diag(d, 1); A − Aᵀ; cast to float32.
+    /// For odd n the last row/column stays zero.
+    /// </summary>
+    public static Tensor BlockDiagonal(Tensor s, long n)
+    {
+        var d = zeros(n - 1, float64);
+        var idx = arange(0, 2 * s.shape[0], 2, int64);
+        d.index_put_(s.to_type(float64), idx);
+        var a = diag(d, 1);
+        return (a - a.t()).to_type(float32);
+    }
+
+    /// <summary>
+    /// random: Q from QR of a Gaussian matrix with columns scaled by sign(diag Q), redrawn until
+    /// det Q ≥ 0; A = real(logm Q).
+    /// </summary>
+    public static Tensor RandomOrthogonal(long n, Generator? generator = null)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            var (q, _) = linalg.qr(randn(n, n, float64, generator: generator));
+            q = q * q.diagonal().sign().unsqueeze(0);
+            if (linalg.det(q).item<double>() >= 0)
+                return OrthogonalLog(q).to_type(float32);
+            if (attempt > 1000) throw new InvalidOperationException("random orthogonal init: no det +1 draw");
+        }
+    }
+
+    /// <summary>
+    /// Real logarithm of a special orthogonal matrix, through its eigen-decomposition
+    /// Q = V diag(e^{iφ}) V⁻¹: log Q = real(V diag(iφ) V⁻¹), made exactly skew-symmetric.
+    /// </summary>
+    public static Tensor OrthogonalLog(Tensor q)
+    {
+        var (values, vectors) = linalg.eig(q.to_type(float64));
+        var logs = values.log();
+        var a = vectors.matmul(diag_embed(logs)).matmul(linalg.inv(vectors)).real;
+        return 0.5 * (a - a.t());
+    }
+}
