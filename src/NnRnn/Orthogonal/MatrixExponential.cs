@@ -2,24 +2,165 @@ using static TorchSharp.torch;
 
 namespace NnRnn.Orthogonal;
 
-/// <summary>The matrix exponential and its Fréchet derivative.</summary>
+/// <summary>
+/// The matrix exponential by scaling and squaring with Padé approximants (Higham 2005, the
+/// algorithm of scipy.linalg.expm and of the reference's expm port) and its Fréchet derivative
+/// (Al-Mohy &amp; Higham 2009, Alg. 6.4). Written with tensor ops (matmul, solve), so both are also
+/// differentiable by autograd. libtorch's own float32 matrix_exp is up to 3e-5 off on the golden
+/// cases, which is why it is not used.
+/// </summary>
 public static class MatrixExponential
 {
-    /// <summary>expm(A).</summary>
-    public static Tensor Expm(Tensor a) => linalg.matrix_exp(a);
-
-    /// <summary>
-    /// Dexp(A)[E], the Fréchet derivative of expm at A in direction E, read off the block identity
-    /// expm([[A, E], [0, A]]) = [[expm A, Dexp(A)[E]], [0, expm A]] (Higham, Functions of Matrices, §3.2).
-    /// </summary>
-    public static Tensor Frechet(Tensor a, Tensor e)
+    // Padé coefficients b_0..b_m of r_m(x) = p_m(x)/p_m(−x).
+    private static readonly double[] B3 = { 120, 60, 12, 1 };
+    private static readonly double[] B5 = { 30240, 15120, 3360, 420, 30, 1 };
+    private static readonly double[] B7 = { 17297280, 8648640, 1995840, 277200, 25200, 1512, 56, 1 };
+    private static readonly double[] B9 = { 17643225600, 8821612800, 2075673600, 302702400, 30270240, 2162160, 110880, 3960, 90, 1 };
+    private static readonly double[] B13 =
     {
-        long n = a.shape[0];
-        using var zero = zeros_like(a);
-        using var top = cat(new[] { a, e }, 1);
-        using var bottom = cat(new[] { zero, a }, 1);
-        using var block = cat(new[] { top, bottom }, 0);
-        using var big = linalg.matrix_exp(block);
-        return big[..(int)n, (int)n..].clone();
+        64764752532480000, 32382376266240000, 7771770303897600, 1187353796428800, 129060195264000,
+        10559470521600, 670442572800, 33522128640, 1323241920, 40840800, 960960, 16380, 182, 1,
+    };
+
+    // Largest ‖A‖₁ for which r_m meets double precision: expm (Higham 2005, Table 2.3) and
+    // its Fréchet derivative (Al-Mohy & Higham 2009, Table 6.1).
+    private static readonly (int M, double Theta)[] ExpmThetas =
+        { (3, 1.495585217958292e-2), (5, 2.539398330063230e-1), (7, 9.504178996162932e-1), (9, 2.097847961257068) };
+    private const double ExpmTheta13 = 5.371920351148152;
+    private static readonly (int M, double Ell)[] FrechetElls = { (3, 1.08e-2), (5, 2.00e-1), (7, 7.83e-1), (9, 1.78) };
+    private const double FrechetEll13 = 4.74;
+
+    /// <summary>expm(A) for a square matrix A.</summary>
+    public static Tensor Expm(Tensor a)
+    {
+        using var scope = NewDisposeScope();
+        double norm = OneNorm(a);
+        foreach (var (m, theta) in ExpmThetas)
+            if (norm <= theta)
+            {
+                var (u, v) = PadeUV(a, m);
+                return linalg.solve(v - u, u + v).MoveToOuterDisposeScope();
+            }
+        int s = Squarings(norm, ExpmTheta13);
+        var scaled = a / Math.Pow(2, s);
+        var (u13, v13) = PadeUV(scaled, 13);
+        var r = linalg.solve(v13 - u13, u13 + v13);
+        for (int k = 0; k < s; k++) r = r.matmul(r);
+        return r.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Dexp(A)[E], the Fréchet derivative of expm at A in the direction E.</summary>
+    public static Tensor Frechet(Tensor a, Tensor e) => ExpmAndFrechet(a, e).Frechet;
+
+    /// <summary>expm(A) and Dexp(A)[E] together (Al-Mohy &amp; Higham 2009, Alg. 6.4).</summary>
+    public static (Tensor Expm, Tensor Frechet) ExpmAndFrechet(Tensor a, Tensor e)
+    {
+        using var scope = NewDisposeScope();
+        double norm = OneNorm(a);
+        int s = 0;
+        Tensor u, v, lu, lv;
+        var chosen = FrechetElls.Where(x => norm <= x.Ell).Select(x => x.M).DefaultIfEmpty(13).First();
+        if (chosen == 13)
+        {
+            s = Squarings(norm, FrechetEll13);
+            if (s > 0) { a = a / Math.Pow(2, s); e = e / Math.Pow(2, s); }
+            (u, v, lu, lv) = Pade13WithDerivative(a, e);
+        }
+        else
+            (u, v, lu, lv) = PadeWithDerivative(a, e, chosen);
+        var q = v - u;
+        var r = linalg.solve(q, u + v);
+        var l = linalg.solve(q, lu + lv + (lu - lv).matmul(r));
+        for (int k = 0; k < s; k++)
+        {
+            l = r.matmul(l) + l.matmul(r);
+            r = r.matmul(r);
+        }
+        return (r.MoveToOuterDisposeScope(), l.MoveToOuterDisposeScope());
+    }
+
+    private static double OneNorm(Tensor a)
+    {
+        using var _ = no_grad();
+        return a.detach().abs().sum(0, false).max().to_type(ScalarType.Float64).item<double>();
+    }
+
+    private static int Squarings(double norm, double theta)
+        => norm <= theta ? 0 : Math.Max(0, (int)Math.Ceiling(Math.Log2(norm / theta)));
+
+    private static Tensor Eye(Tensor like) => eye(like.shape[0], dtype: like.dtype, device: like.device);
+
+    /// <summary>U = A Σ b_{2k+1} A^{2k}, V = Σ b_{2k} A^{2k} for m ∈ {3, 5, 7, 9, 13}.</summary>
+    private static (Tensor U, Tensor V) PadeUV(Tensor a, int m)
+    {
+        var id = Eye(a);
+        var a2 = a.matmul(a);
+        if (m == 13)
+        {
+            var b = B13;
+            var a4 = a2.matmul(a2);
+            var a6 = a4.matmul(a2);
+            var w = a6.matmul(b[13] * a6 + b[11] * a4 + b[9] * a2) + b[7] * a6 + b[5] * a4 + b[3] * a2 + b[1] * id;
+            var z = a6.matmul(b[12] * a6 + b[10] * a4 + b[8] * a2) + b[6] * a6 + b[4] * a4 + b[2] * a2 + b[0] * id;
+            return (a.matmul(w), z);
+        }
+        var c = m switch { 3 => B3, 5 => B5, 7 => B7, _ => B9 };
+        var powers = new List<Tensor> { id, a2 };                       // A^0, A^2, A^4, ...
+        for (int k = 2; 2 * k <= m; k++) powers.Add(powers[^1].matmul(a2));
+        Tensor odd = c[1] * id, even = c[0] * id;
+        for (int k = 1; k < powers.Count; k++)
+        {
+            odd = odd + c[2 * k + 1] * powers[k];
+            even = even + c[2 * k] * powers[k];
+        }
+        return (a.matmul(odd), even);
+    }
+
+    /// <summary>U, V and their derivatives Lu, Lv in direction E for m ∈ {3, 5, 7, 9}.</summary>
+    private static (Tensor U, Tensor V, Tensor Lu, Tensor Lv) PadeWithDerivative(Tensor a, Tensor e, int m)
+    {
+        var c = m switch { 3 => B3, 5 => B5, 7 => B7, _ => B9 };
+        var id = Eye(a);
+        var a2 = a.matmul(a);
+        var m2 = a.matmul(e) + e.matmul(a);
+        var powers = new List<Tensor> { id, a2 };          // A^{2k}
+        var derivs = new List<Tensor> { zeros_like(a), m2 }; // L(A^{2k}, E)
+        for (int k = 2; 2 * k <= m; k++)
+        {
+            derivs.Add(powers[^1].matmul(m2) + derivs[^1].matmul(a2));
+            powers.Add(powers[^1].matmul(a2));
+        }
+        Tensor odd = c[1] * id, even = c[0] * id, lodd = zeros_like(a), leven = zeros_like(a);
+        for (int k = 1; k < powers.Count; k++)
+        {
+            odd = odd + c[2 * k + 1] * powers[k];
+            even = even + c[2 * k] * powers[k];
+            lodd = lodd + c[2 * k + 1] * derivs[k];
+            leven = leven + c[2 * k] * derivs[k];
+        }
+        return (a.matmul(odd), even, a.matmul(lodd) + e.matmul(odd), leven);
+    }
+
+    private static (Tensor U, Tensor V, Tensor Lu, Tensor Lv) Pade13WithDerivative(Tensor a, Tensor e)
+    {
+        var b = B13;
+        var id = Eye(a);
+        var a2 = a.matmul(a);
+        var a4 = a2.matmul(a2);
+        var a6 = a4.matmul(a2);
+        var m2 = a.matmul(e) + e.matmul(a);
+        var m4 = a2.matmul(m2) + m2.matmul(a2);
+        var m6 = a4.matmul(m2) + m4.matmul(a2);
+        var w1 = b[13] * a6 + b[11] * a4 + b[9] * a2;
+        var w2 = b[7] * a6 + b[5] * a4 + b[3] * a2 + b[1] * id;
+        var z1 = b[12] * a6 + b[10] * a4 + b[8] * a2;
+        var z2 = b[6] * a6 + b[4] * a4 + b[2] * a2 + b[0] * id;
+        var w = a6.matmul(w1) + w2;
+        var lw1 = b[13] * m6 + b[11] * m4 + b[9] * m2;
+        var lw2 = b[7] * m6 + b[5] * m4 + b[3] * m2;
+        var lz1 = b[12] * m6 + b[10] * m4 + b[8] * m2;
+        var lz2 = b[6] * m6 + b[4] * m4 + b[2] * m2;
+        var lw = a6.matmul(lw1) + m6.matmul(w1) + lw2;
+        return (a.matmul(w), a6.matmul(z1) + z2, a.matmul(lw) + e.matmul(w), a6.matmul(lz1) + m6.matmul(z1) + lz2);
     }
 }

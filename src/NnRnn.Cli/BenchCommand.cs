@@ -1,0 +1,50 @@
+using System.CommandLine;
+using System.Text.Json;
+using NnRnn.Benchmarks;
+using NnRnn.Cells;
+
+namespace NnRnn.Cli;
+
+/// <summary><c>nnrnn bench</c>: times full training updates; one JSON line per configuration.</summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var task = CommandLine.Option("--task", "task to time (copytask)", "copytask");
+        var nets = CommandLine.Option("--net-type", "comma-separated net types", "RNN,nnRNN,expRNN,LSTM");
+        var nhid = CommandLine.Option("--nhid", "hidden units", 128);
+        var batch = CommandLine.Option("--batch", "batch size", 10);
+        var delay = CommandLine.Option("--T", "copy-task delay", 200);
+        var threads = CommandLine.Option("--threads", "comma-separated thread counts", "1");
+        var warmup = CommandLine.Option("--warmup", "untimed updates first", 5);
+        var repeats = CommandLine.Option("--repeats", "timed updates", 30);
+        var baseline = CommandLine.Option("--baseline", "also time the per-step autograd path (ratio in one run)", false);
+        var command = new Command("bench", "Time full training updates (forward, backward, both optimizers).");
+        foreach (var o in new Option[] { task, nets, nhid, batch, delay, threads, warmup, repeats, baseline }) command.Options.Add(o);
+        command.SetAction(r => CommandLine.Guard(() =>
+        {
+            var threadCounts = r.GetValue(threads)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s =>
+                int.TryParse(s, out var n) && n > 0 ? n : throw new ArgumentException($"--threads: '{s}' is not a positive integer")).ToArray();
+            var netTypes = r.GetValue(nets)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(CellFactory.Canonical).ToArray();
+            if (r.GetValue(nhid) <= 0) throw new ArgumentException($"--nhid: must be positive (got {r.GetValue(nhid)})");
+            if (r.GetValue(batch) <= 0) throw new ArgumentException($"--batch: must be positive (got {r.GetValue(batch)})");
+            var modes = r.GetValue(baseline) ? new[] { UnrollMode.Fused, UnrollMode.StepByStep } : new[] { UnrollMode.Fused };
+            foreach (var t in threadCounts)
+                foreach (var net in netTypes)
+                {
+                    double? fusedMs = null;
+                    foreach (var mode in modes)
+                    {
+                        var result = UpdateBenchmark.Run(new BenchmarkConfig(r.GetValue(task)!, net, r.GetValue(nhid), r.GetValue(batch),
+                            r.GetValue(delay), t, r.GetValue(warmup), r.GetValue(repeats), mode));
+                        var json = JsonSerializer.SerializeToNode(result)!.AsObject();
+                        if (mode == UnrollMode.Fused) fusedMs = result.ms_median;
+                        else if (fusedMs is double f) json["speedup_fused_vs_autograd"] = Math.Round(result.ms_median / f, 3);
+                        Console.WriteLine(json.ToJsonString());
+                    }
+                }
+            return 0;
+        }));
+        return command;
+    }
+}

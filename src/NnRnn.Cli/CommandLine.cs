@@ -1,0 +1,40 @@
+using System.CommandLine;
+
+namespace NnRnn.Cli;
+
+/// <summary>Parsing and error conventions shared by every command.</summary>
+public static class CommandLine
+{
+    /// <summary>Exit code for bad input (options, files).</summary>
+    public const int UsageError = 2;
+
+    /// <summary>Parses and runs; a parse error is one line on stderr naming the problem, exit code 2.</summary>
+    public static int Invoke(RootCommand root, string[] args)
+    {
+        var result = root.Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            Console.Error.WriteLine($"nnrnn: error: {result.Errors[0].Message}");
+            return UsageError;
+        }
+        return result.Invoke();
+    }
+
+    /// <summary>Runs a command body; bad input (ArgumentException, a missing or malformed file) → one line, exit 2.</summary>
+    public static int Guard(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or DirectoryNotFoundException
+                                       or InvalidDataException or FormatException or System.Text.Json.JsonException)
+        {
+            Console.Error.WriteLine($"nnrnn: error: {ex.Message.Split('\n')[0].Trim()}");
+            return UsageError;
+        }
+    }
+
+    public static Option<T> Option<T>(string name, string description, T defaultValue)
+        => new(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+}

@@ -1,0 +1,27 @@
+using System.CommandLine;
+using NnRnn.Golden;
+
+namespace NnRnn.Cli;
+
+/// <summary><c>nnrnn golden FILE</c>: parity with values computed by the original PyTorch code.</summary>
+public static class GoldenCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<string>("FILE") { Description = "a golden file with the schema of ref_golden.json" };
+        var command = new Command("golden", "Check every model against a golden file; exit 0 only if all cases pass.");
+        command.Arguments.Add(file);
+        command.SetAction(r => CommandLine.Guard(() =>
+        {
+            var path = r.GetValue(file)!;
+            if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such golden file");
+            TorchSharp.torch.set_num_threads(1);
+            var results = GoldenChecker.CheckFile(path);
+            foreach (var c in results) Console.WriteLine(c.Line());
+            int failed = results.Count(c => !c.Passed);
+            Console.WriteLine($"golden: {results.Count - failed} passed, {failed} failed");
+            return failed == 0 ? 0 : 1;
+        }));
+        return command;
+    }
+}
