@@ -59,12 +59,14 @@ public static class CopyTaskCommand
             };
             options.Validate();
             var dir = r.GetValue(output) ?? RunDirectory.DefaultPath("copytask", Canonical(options.NetType));
-            var task = options.Task();
-            AnsiConsole.MarkupLineInterpolated($"[bold]copytask[/] {Canonical(options.NetType)} N={options.Nhid} T={options.T} batch={options.Batch} steps={options.Steps} → {dir}");
-            AnsiConsole.MarkupLineInterpolated($"memoryless baseline loss: [yellow]{task.MemorylessBaseline:F4}[/]");
             int every = Math.Max(1, options.Steps / 30);
             double window = 0;
-            var summary = CopyTaskRun.Run(options, dir, p =>
+            void Header(NnRnn.Tasks.CopyTask task)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[bold]copytask[/] {Canonical(options.NetType)} N={options.Nhid} T={options.T} batch={options.Batch} steps={options.Steps} -> {dir}");
+                AnsiConsole.MarkupLineInterpolated($"memoryless baseline loss: [yellow]{task.MemorylessBaseline:F4}[/]");
+            }
+            var summary = CopyTaskRun.Run(options, dir, started: Header, progress: p =>
             {
                 window += p.Loss;
                 if (p.Step % every == 0 || p.Step == p.Steps)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using NnRnn.Cells;
 using NnRnn.Optim;
+using NnRnn.Tasks;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -19,7 +20,9 @@ public static class CopyTaskRun
     public const int FinalWindow = 100;
 
     /// <summary>Builds everything (validating all options) before anything is written to disk.</summary>
-    public static Dictionary<string, object> Run(CopyTaskOptions options, string outDir, Action<CopyTaskProgress>? progress = null)
+    /// <param name="started">Called once the model is built, before anything is written (e.g. to print a header).</param>
+    public static Dictionary<string, object> Run(CopyTaskOptions options, string outDir,
+        Action<CopyTaskProgress>? progress = null, Action<CopyTask>? started = null)
     {
         options.Validate();
         set_num_threads(options.Threads);
@@ -30,6 +33,7 @@ public static class CopyTaskRun
         using var optimizer = new RecurrentOptimizer(model, cell, options.OptimizerSettings());
         using var data = new Generator((ulong)options.RandomSeed);
 
+        started?.Invoke(task);
         var run = RunDirectory.Create(outDir);
         run.WriteJson("options.json", options);
         var losses = new List<double>();

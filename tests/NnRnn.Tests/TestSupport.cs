@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using NnRnn.Cells;
+using static TorchSharp.torch;
+
+namespace NnRnn.Tests;
+
+/// <summary>Helpers shared by the tests.</summary>
+internal static class TestSupport
+{
+    public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
+
+    /// <summary>The CLI assembly built next to the tests.</summary>
+    public static string CliDll => Path.Combine(AppContext.BaseDirectory, "NnRnn.Cli.dll");
+
+    /// <summary>Runs the CLI in a fresh process; returns exit code, stdout and stderr.</summary>
+    public static (int Code, string Out, string Err) RunCli(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(CliDll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(120_000)) { p.Kill(true); throw new TimeoutException("nnrnn did not finish"); }
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    public static string TempDir()
+    {
+        var d = Path.Combine(Path.GetTempPath(), "nnrnn-tests-" + Guid.NewGuid().ToString("N")[..10]);
+        return d;
+    }
+
+    /// <summary>Builds a cell of the given type for tests (small sizes, chosen initialisers).</summary>
+    public static RecurrentCell Cell(string net, long input, long hidden, string nonlin = "modrelu",
+        NnRnn.Orthogonal.OrthogonalGradient route = NnRnn.Orthogonal.OrthogonalGradient.Frechet)
+        => CellFactory.Create(new CellSpec(net, input, hidden, nonlin,
+            net is "RNN" ? "xavier" : "cayley", "xavier", Alam: 0.1, Gradient: route));
+
+    /// <summary>Max |a − b| / max(|b|, tiny).</summary>
+    public static double RelativeError(Tensor a, Tensor b)
+    {
+        using var scope = NewDisposeScope();
+        var diff = (a.to_type(ScalarType.Float64) - b.to_type(ScalarType.Float64)).abs().max().item<double>();
+        var scale = Math.Max(b.to_type(ScalarType.Float64).abs().max().item<double>(), 1e-300);
+        return diff / scale;
+    }
+}
