@@ -11,13 +11,15 @@ public sealed record CellSpec(
     string RInit = "cayley",
     string IInit = "xavier",
     double Alam = 1e-4,
-    OrthogonalGradient Gradient = OrthogonalGradient.Frechet);
+    OrthogonalGradient Gradient = OrthogonalGradient.Frechet,
+    int Capacity = 2,
+    bool Fft = false);
 
 /// <summary>Builds a cell from its <c>--net-type</c> name.</summary>
 public static class CellFactory
 {
     /// <summary>The names accepted by <c>--net-type</c>.</summary>
-    public static readonly string[] NetTypes = { "RNN", "RNN-orth", "expRNN", "nnRNN", "LSTM" };
+    public static readonly string[] NetTypes = { "RNN", "RNN-orth", "expRNN", "nnRNN", "LSTM", "EURNN" };
 
     /// <summary>The canonical spelling of a <c>--net-type</c> value, or an error naming the choices.</summary>
     public static string Canonical(string netType)
@@ -31,6 +33,7 @@ public static class CellFactory
         "expRNN" => new ExpRnnCell(spec.InputSize, spec.HiddenSize, spec.Nonlin, spec.RInit, spec.IInit, spec.Gradient),
         "nnRNN" => new NnRnnCell(spec.InputSize, spec.HiddenSize, spec.Nonlin, spec.RInit, spec.IInit, spec.Alam, spec.Gradient),
         "LSTM" => new LstmCell(spec.InputSize, spec.HiddenSize, spec.RInit),
+        "EURNN" => new EurnnCell(spec.InputSize, spec.HiddenSize, spec.Capacity, spec.Fft, spec.IInit),
         _ => throw new InvalidOperationException(),
     };
 }
