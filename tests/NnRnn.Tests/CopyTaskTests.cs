@@ -98,7 +98,7 @@ public class CopyTaskTests
             Assert.Equal(41, File.ReadAllLines(Path.Combine(a, "metrics.csv")).Length);
 
             using var opts = JsonDocument.Parse(File.ReadAllText(Path.Combine(a, "options.json")));
-            Assert.Equal(32, opts.RootElement.GetProperty("Nhid").GetInt32());
+            Assert.Equal(32, opts.RootElement.GetProperty("nhid").GetInt32());
             using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(a, "summary.json")));
             Assert.True(summary.RootElement.GetProperty("final_loss").GetDouble() > 0);
             Assert.InRange(summary.RootElement.GetProperty("final_accuracy").GetDouble(), 0, 1);

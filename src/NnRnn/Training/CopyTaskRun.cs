@@ -25,6 +25,7 @@ public static class CopyTaskRun
         Action<CopyTaskProgress>? progress = null, Action<CopyTask>? started = null)
     {
         options.Validate();
+        options = options.Resolved();
         set_num_threads(options.Threads);
         manual_seed(options.RandomSeed);
         var task = options.Task();

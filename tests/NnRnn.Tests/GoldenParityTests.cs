@@ -1,0 +1,51 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using NnRnn.Golden;
+using Xunit;
+
+namespace NnRnn.Tests;
+
+/// <summary>Parity with values computed by the original PyTorch code (fixture copied from shared/golden).</summary>
+public class GoldenParityTests
+{
+    [Fact]
+    public void Every_golden_case_is_within_the_suggested_tolerances()
+    {
+        var results = GoldenChecker.CheckFile(TestSupport.Fixture("ref_golden.json"));
+        Assert.True(results.Count >= 30, $"only {results.Count} cases");
+        var failures = results.Where(r => !r.Passed).Select(r => r.Line()).ToList();
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        Assert.Contains(results, r => r.Name.StartsWith("copytask_update_nnRNN"));
+        Assert.All(results, r => Assert.NotEmpty(r.Quantities));
+    }
+
+    [Fact]
+    public void A_perturbed_reference_value_fails_its_case()
+    {
+        var doc = JsonNode.Parse(File.ReadAllText(TestSupport.Fixture("ref_golden.json")))!;
+        var cell = doc["cells"]!.AsArray().First(c => c!["net_type"]!.GetValue<string>() == "nnRNN")!;
+        var row = cell["grads"]!["UppT"]!["data"]![0]!.AsArray();
+        row[1] = row[1]!.GetValue<double>() + 1e-3;
+        var path = Path.Combine(Path.GetTempPath(), $"golden-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, doc.ToJsonString());
+        try
+        {
+            var results = GoldenChecker.CheckFile(path);
+            var failed = results.Where(r => !r.Passed).ToList();
+            Assert.NotEmpty(failed);
+            Assert.All(failed, r => Assert.StartsWith(cell["name"]!.GetValue<string>() + "[", r.Name));
+            Assert.Contains(failed[0].Quantities, q => q.Quantity == "grad.UppT" && !q.Passed);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void Cli_golden_passes_on_the_shared_file()
+    {
+        var (code, stdout, stderr) = TestSupport.RunCli("golden", TestSupport.Fixture("ref_golden.json"));
+        Assert.True(code == 0, stdout + stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(lines.SkipLast(1), l => Assert.StartsWith("PASS ", l));
+        Assert.Matches(@"golden: \d+ passed, 0 failed", lines[^1]);
+    }
+}
