@@ -30,11 +30,11 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
         {
             var hs = new Tensor[steps];
             var h = h0;
+            using var wc = w.contiguous();   // e.g. RNN's Vᵀ is a transposed view: BLAS is faster on a dense copy
             for (long t = 0; t < steps; t++)
             {
                 using var at = a[t];
-                using var z = addmm(at, h, w, 1, 1);
-                h = hs[t] = sigma.forward(z);
+                h = hs[t] = sigma.ForwardInPlace(addmm(at, h, wc, 1, 1));
             }
             hiddens = stack(hs).MoveToOuterDisposeScope();
         }
@@ -54,7 +54,7 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
         using (var scope = NewDisposeScope())
         {
             var derivative = sigma.Derivative(hiddens);
-            var wt = w.t();
+            var wt = w.t().contiguous();
             var dzs = new Tensor[steps];
             Tensor? dzNext = null;
             for (long t = steps - 1; t >= 0; t--)
@@ -62,8 +62,7 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
                 // dh_t = dL/dh_t (direct) + dz_{t+1} Wᵀ;  dz_t = dh_t ⊙ σ'(z_t)
                 using var g = gradHiddens[t];
                 using var d = derivative[t];
-                using var dh = dzNext is null ? g.alias() : addmm(g, dzNext, wt, 1, 1);
-                dzNext = dzs[t] = dh * d;
+                dzNext = dzs[t] = dzNext is null ? g * d : addmm(g, dzNext, wt, 1, 1).mul_(d);
             }
             gradA = stack(dzs).MoveToOuterDisposeScope();
             // dL/dW = Σ_t h_{t−1}ᵀ dz_t, split so that no shifted copy of H is made

@@ -24,8 +24,14 @@ public sealed class ModReLU : Nonlinearity
 
     public override Tensor forward(Tensor z) => z.sign() * (z.abs() + b).relu();
 
+    public override Tensor ForwardInPlace(Tensor z)
+    {
+        using var sign = z.sign();
+        return z.abs_().add_(b).relu_().mul_(sign);
+    }
+
     // σ(z) ≠ 0 exactly where z ≠ 0 and |z| + b > 0, which is where σ'(z) = sign(z)² = 1.
-    public override Tensor Derivative(Tensor h) => h.ne(0);
+    public override Tensor Derivative(Tensor h) => h.ne(0).to_type(h.dtype);
 
     // ∂σ/∂b = sign(z)·1[|z|+b > 0] = sign(h), and sign(h)·σ' = sign(h), so dL/db = Σ dz ⊙ sign(h).
     public override Tensor? BiasGradient(Tensor h, Tensor dz)

@@ -18,8 +18,18 @@ public abstract class Nonlinearity : nn.Module<Tensor, Tensor>
     public virtual Tensor? Bias => null;
 
     /// <summary>
+    /// σ(z) computed in place into <paramref name="z"/> (a fresh tensor the caller owns, outside
+    /// autograd); the fused forward through time uses it to avoid an allocation per op and step.
+    /// </summary>
+    public virtual Tensor ForwardInPlace(Tensor z)
+    {
+        using var h = forward(z);
+        return z.copy_(h);
+    }
+
+    /// <summary>
     /// σ'(z) element-wise, written in terms of the output h = σ(z) so that a backward through time
-    /// needs to keep only the hidden states. May be a boolean mask (0/1 derivatives).
+    /// needs to keep only the hidden states.
     /// </summary>
     public abstract Tensor Derivative(Tensor h);
 

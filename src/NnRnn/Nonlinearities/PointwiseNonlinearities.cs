@@ -9,6 +9,7 @@ public sealed class Identity : Nonlinearity
     public Identity() : base("Identity") { }
     public override string Kind => "none";
     public override Tensor forward(Tensor z) => z.alias();
+    public override Tensor ForwardInPlace(Tensor z) => z;
     public override Tensor Derivative(Tensor h) => ones_like(h);
 }
 
@@ -18,6 +19,7 @@ public sealed class Tanh : Nonlinearity
     public Tanh() : base("Tanh") { }
     public override string Kind => "tanh";
     public override Tensor forward(Tensor z) => z.tanh();
+    public override Tensor ForwardInPlace(Tensor z) => z.tanh_();
     public override Tensor Derivative(Tensor h) => 1 - h * h;
 }
 
@@ -27,7 +29,8 @@ public sealed class ReLU : Nonlinearity
     public ReLU() : base("ReLU") { }
     public override string Kind => "relu";
     public override Tensor forward(Tensor z) => z.relu();
-    public override Tensor Derivative(Tensor h) => h.gt(0); // h > 0 exactly where z > 0
+    public override Tensor ForwardInPlace(Tensor z) => z.relu_();
+    public override Tensor Derivative(Tensor h) => h.gt(0).to_type(h.dtype); // h > 0 exactly where z > 0
 }
 
 /// <summary>σ(z) = 1 / (1 + e^−z); σ' = h (1 − h).</summary>
@@ -36,5 +39,6 @@ public sealed class Sigmoid : Nonlinearity
     public Sigmoid() : base("Sigmoid") { }
     public override string Kind => "sigmoid";
     public override Tensor forward(Tensor z) => z.sigmoid();
+    public override Tensor ForwardInPlace(Tensor z) => z.sigmoid_();
     public override Tensor Derivative(Tensor h) => h * (1 - h);
 }
