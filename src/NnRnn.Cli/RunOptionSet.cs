@@ -42,12 +42,16 @@ public sealed class RunOptionSet
         threads = CommandLine.Option("--threads", "CPU threads for tensor ops", d.Threads);
     }
 
+    private Option[] All => new Option[] { netType, nhid, rinit, iinit, nonlin, alam, capacity, fft, gradient, unroll, seed, batch,
+        optimizer, lr, lrOrth, alpha, betas, tdecay, clip, threads };
+
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { netType, nhid, rinit, iinit, nonlin, alam, capacity, fft, gradient, unroll, seed, batch,
-                     optimizer, lr, lrOrth, alpha, betas, tdecay, clip, threads })
-            command.Options.Add(o);
+        foreach (var o in All) command.Options.Add(o);
     }
+
+    /// <summary>The shared options given explicitly on the command line.</summary>
+    public IEnumerable<string> Given(ParseResult r) => All.Where(o => r.GetResult(o) is { Implicit: false }).Select(o => o.Name);
 
     /// <summary>The task's options with the shared values read from the command line.</summary>
     public T Bind<T>(ParseResult r, T options) where T : RunOptions => options with

@@ -78,6 +78,21 @@ public sealed class RecurrentOptimizer : IDisposable
         if (orthogonal is not null) foreach (var g in orthogonal.ParamGroups) g.LearningRate *= factor;
     }
 
+    /// <summary>Stores both optimizers' state (moments, step counts, learning rates).</summary>
+    public void SaveTo(Training.Checkpoint checkpoint)
+    {
+        checkpoint.PutOptimizer("optimizer.main", main);
+        if (orthogonal is not null) checkpoint.PutOptimizer("optimizer.orthogonal", orthogonal);
+    }
+
+    /// <summary>Restores what <see cref="SaveTo"/> stored; the orthogonal matrices are rebuilt.</summary>
+    public void LoadFrom(Training.Checkpoint checkpoint)
+    {
+        checkpoint.LoadOptimizer("optimizer.main", main);
+        if (orthogonal is not null) checkpoint.LoadOptimizer("optimizer.orthogonal", orthogonal);
+        foreach (var f in factors) f.Refresh();
+    }
+
     private static OptimizerHelper Build(OptimizerSettings s, double lr, Parameter[] plain, Parameter[] decayed)
     {
         if (s.Kind == "Adam")

@@ -29,6 +29,13 @@ public sealed class RunDirectory
         return new RunDirectory(path);
     }
 
+    /// <summary>An existing run directory (to resume it).</summary>
+    public static RunDirectory Open(string path)
+    {
+        if (!Directory.Exists(path)) throw new ArgumentException($"--resume: '{path}' is not a run directory");
+        return new RunDirectory(path);
+    }
+
     /// <summary>A fresh default location: runs/TASK-NET-yyyyMMdd-HHmmss[-k] under the working directory.</summary>
     public static string DefaultPath(string task, string net)
     {
