@@ -27,13 +27,21 @@ public static class CommandLine
         {
             return body();
         }
-        catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or DirectoryNotFoundException
-                                       or InvalidDataException or FormatException or System.Text.Json.JsonException)
+        catch (NnRnn.Data.DataDownloadException ex)
         {
-            Console.Error.WriteLine($"nnrnn: error: {ex.Message.Split('\n')[0].Trim()}");
+            Console.Error.WriteLine($"nnrnn: error: {OneLine(ex)}");
+            return 1;   // the input was fine; the network or the server was not
+        }
+        catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or DirectoryNotFoundException
+                                       or InvalidDataException or FormatException or System.Text.Json.JsonException
+                                       or NnRnn.Data.DataException)
+        {
+            Console.Error.WriteLine($"nnrnn: error: {OneLine(ex)}");
             return UsageError;
         }
     }
+
+    private static string OneLine(Exception ex) => ex.Message.Split('\n')[0].Trim();
 
     public static Option<T> Option<T>(string name, string description, T defaultValue)
         => new(name) { Description = description, DefaultValueFactory = _ => defaultValue };

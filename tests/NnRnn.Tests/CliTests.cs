@@ -55,7 +55,7 @@ public class CliTests
             var (code, stdout, stderr) = TestSupport.RunCli("copytask", "--out", dir, "--steps", "5", "--nhid", "8", "--T", "3",
                 "--c-length", "2", "--onehot", "--optimizer", "adam", "--betas", "0.0", "0.9", "--clip", "1");
             Assert.True(code == 0, stderr);
-            Assert.Contains("memoryless baseline loss", stdout);
+            Assert.Contains("memoryless_baseline", stdout);
             foreach (var f in new[] { "options.json", "metrics.csv", "summary.json", "model.pt" })
                 Assert.True(File.Exists(Path.Combine(dir, f)), f);
             using var options = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "options.json")));

@@ -74,7 +74,7 @@ public class CopyTaskTests
         var dir = TestSupport.TempDir();
         try
         {
-            var summary = CopyTaskRun.Run(Small(), dir);
+            var summary = OnlineTaskRun.Run(Small(), dir);
             double final = (double)summary["final_loss"], baseline = (double)summary["memoryless_baseline"];
             Assert.True(final < 0.8 * baseline, $"final loss {final} vs baseline {baseline}");
         }
@@ -89,8 +89,8 @@ public class CopyTaskTests
         try
         {
             var options = Small() with { Steps = 40 };
-            CopyTaskRun.Run(options, a);
-            CopyTaskRun.Run(options, b);
+            OnlineTaskRun.Run(options, a);
+            OnlineTaskRun.Run(options, b);
             static string[] Metrics(string dir) => File.ReadAllLines(Path.Combine(dir, "metrics.csv"))
                 .Select(l => string.Join(",", l.Split(',').Take(3))).ToArray();   // drop the timing column
             Assert.Equal(Metrics(a), Metrics(b));
@@ -105,7 +105,7 @@ public class CopyTaskTests
 
             // the checkpoint is a PyTorch state dict that loads back into the same model
             manual_seed(99);
-            var task = options.Task();
+            var task = options.CopyTask();
             var cell = NnRnn.Cells.CellFactory.Create(options.CellSpec(task.InputSize));
             using var model = new RecurrentModel(cell, task.Classes);
             model.load_py(Path.Combine(a, "model.pt"));

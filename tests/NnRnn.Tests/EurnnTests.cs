@@ -388,7 +388,7 @@ public sealed class EurnnTests
         {
             using var scope = NewDisposeScope();
             var (x, y) = task.Batch(10, generator);
-            var (loss, accuracy) = CopyTaskStep.Update(model, optimizer, task, x, y);
+            var (loss, accuracy) = OnlineTaskStep.Update(model, optimizer, task, x, y);
             losses.Add(loss);
             accuracies.Add(accuracy);
         }

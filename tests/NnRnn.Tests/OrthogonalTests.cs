@@ -103,7 +103,7 @@ public class OrthogonalTests
         {
             using var step = NewDisposeScope();
             var (x, y) = task.Batch(4, data);
-            CopyTaskStep.Update(model, optimizer, task, x, y);
+            OnlineTaskStep.Update(model, optimizer, task, x, y);
         }
         using var _ = no_grad();
         var p = factor.Matrix();

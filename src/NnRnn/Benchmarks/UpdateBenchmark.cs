@@ -38,7 +38,7 @@ public static class UpdateBenchmark
             using (var scope = NewDisposeScope())
             {
                 var (x, y) = task.Batch(config.Batch, generator);
-                CopyTaskStep.Update(model, optimizer, task, x, y);
+                OnlineTaskStep.Update(model, optimizer, task, x, y);
             }
             watch.Stop();
             if (i >= config.Warmup) times.Add(watch.Elapsed.TotalMilliseconds);

@@ -9,7 +9,7 @@ namespace NnRnn.Tasks;
 /// Target: blanks for T + c steps, then the c symbols. With <c>variable</c> each sequence draws its
 /// own delay in [1, T] and the symbols are due right after its cue (the rest stays blank).
 /// </summary>
-public sealed class CopyTask
+public sealed class CopyTask : IOnlineTask
 {
     public CopyTask(int delay, int labels = 8, int copyLength = 10, bool oneHot = false, bool variable = false)
     {
@@ -28,6 +28,18 @@ public sealed class CopyTask
     public int CopyLength { get; }
     public bool OneHot { get; }
     public bool Variable { get; }
+
+    public string Name => "copytask";
+
+    int IOnlineTask.Outputs => Classes;
+
+    public string? ScoreName => "accuracy";
+
+    public double Score(Tensor outputs, Tensor target) => Accuracy(outputs, target);
+
+    public double Baseline => MemorylessBaseline;
+
+    public string BaselineName => "memoryless_baseline";
 
     /// <summary>T + 2c.</summary>
     public int SequenceLength => Delay + 2 * CopyLength;

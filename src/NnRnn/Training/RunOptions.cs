@@ -101,17 +101,9 @@ public static class RunOptionsExtensions
     };
 }
 
-/// <summary>
-/// <c>nnrnn copytask</c>; defaults are the seed's nnRNN copy-task row (N = 128, T = 200,
-/// RMSprop α = 0.99, lr 5e-4, lr_orth 1e-6, δ 1e-4, T decay 1e-6, cayley) and 1500 updates.
-/// </summary>
-public sealed record CopyTaskOptions : RunOptions
+/// <summary>Options of a task with fresh data every update: the number of updates and the task itself.</summary>
+public abstract record OnlineTaskOptions : RunOptions
 {
-    [JsonPropertyName("T")] public int T { get; init; } = 200;
-    [JsonPropertyName("labels")] public int Labels { get; init; } = 8;
-    [JsonPropertyName("c-length")] public int CLength { get; init; } = 10;
-    [JsonPropertyName("onehot")] public bool Onehot { get; init; }
-    [JsonPropertyName("vari")] public bool Vari { get; init; }
     [JsonPropertyName("steps")] public int Steps { get; init; } = 1500;
 
     public override void Validate()
@@ -121,5 +113,41 @@ public sealed record CopyTaskOptions : RunOptions
         Task();
     }
 
-    public Tasks.CopyTask Task() => new(T, Labels, CLength, Onehot, Vari);
+    /// <summary>Builds the task (its constructor validates the task options).</summary>
+    public abstract Tasks.IOnlineTask Task();
+}
+
+/// <summary>
+/// <c>nnrnn copytask</c>; defaults are the seed's nnRNN copy-task row (N = 128, T = 200,
+/// RMSprop α = 0.99, lr 5e-4, lr_orth 1e-6, δ 1e-4, T decay 1e-6, cayley) and 1500 updates.
+/// </summary>
+public sealed record CopyTaskOptions : OnlineTaskOptions
+{
+    [JsonPropertyName("T")] public int T { get; init; } = 200;
+    [JsonPropertyName("labels")] public int Labels { get; init; } = 8;
+    [JsonPropertyName("c-length")] public int CLength { get; init; } = 10;
+    [JsonPropertyName("onehot")] public bool Onehot { get; init; }
+    [JsonPropertyName("vari")] public bool Vari { get; init; }
+
+    public override Tasks.IOnlineTask Task() => CopyTask();
+
+    public Tasks.CopyTask CopyTask() => new(T, Labels, CLength, Onehot, Vari);
+}
+
+/// <summary>
+/// <c>nnrnn adding</c>: sequence length <c>--c-length</c> (the seed script's name), <c>--no-of-ones</c>
+/// markers; the other defaults as the copy task's nnRNN row, batch 50 and 2000 updates.
+/// </summary>
+public sealed record AddingOptions : OnlineTaskOptions
+{
+    public AddingOptions()
+    {
+        Batch = 50;
+        Steps = 2000;
+    }
+
+    [JsonPropertyName("c-length")] public int CLength { get; init; } = 100;
+    [JsonPropertyName("no-of-ones")] public int NoOfOnes { get; init; } = 2;
+
+    public override Tasks.IOnlineTask Task() => new Tasks.AddingProblem(CLength, NoOfOnes);
 }

@@ -1,0 +1,134 @@
+using System.Diagnostics;
+using NnRnn.Training;
+using Xunit;
+
+namespace NnRnn.Tests;
+
+/// <summary>Interrupted runs resumed from their last checkpoint end exactly as uninterrupted ones.</summary>
+public class ResumeTests
+{
+    private static string[] Metrics(string dir, int timingColumn)
+        => File.ReadAllLines(Path.Combine(dir, "metrics.csv"))
+            .Select(l => string.Join(",", l.Split(',').Where((_, i) => i != timingColumn))).ToArray();
+
+    private static string Summary(string dir)
+        => string.Join("\n", File.ReadAllLines(Path.Combine(dir, "summary.json")).Where(l => !l.Contains("\"seconds\"")));
+
+    public static IEnumerable<object[]> Runs() => new[]
+    {
+        new object[] { new CopyTaskOptions { NetType = "nnRNN", Nhid = 16, T = 5, CLength = 3, Steps = 45, Lr = 1e-3, LrOrth = 1e-3, Optimizer = "Adam" }, 3 },
+        new object[] { new CopyTaskOptions { NetType = "LSTM", Nhid = 8, T = 4, CLength = 2, Steps = 30, Vari = true }, 3 },
+        new object[] { new AddingOptions { NetType = "expRNN", Rinit = "henaff", Nhid = 8, CLength = 6, Steps = 40, Clip = 0.5 }, 2 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Runs))]
+    public void Stopped_and_resumed_equals_uninterrupted(OnlineTaskOptions options, int timingColumn)
+    {
+        var whole = TestSupport.TempDir();
+        var pieces = TestSupport.TempDir();
+        try
+        {
+            Assert.NotNull(OnlineTaskRun.Run(options, whole));
+            Assert.Null(OnlineTaskRun.Run(options, pieces, new RunControl(CheckpointEvery: 7, StopAfter: 17)));
+            Assert.False(File.Exists(Path.Combine(pieces, "summary.json")));
+            // a kill can also leave a half-written row and a half-written checkpoint behind
+            File.AppendAllText(Path.Combine(pieces, "metrics.csv"), "18,0.12");
+            File.WriteAllText(Path.Combine(pieces, "checkpoint.bin.tmp"), "partial");
+            Resume(options, pieces, new RunControl(CheckpointEvery: 7, StopAfter: 9));   // stops again at 23 (checkpoint at 21)
+            Resume(options, pieces, new RunControl(CheckpointEvery: 7));
+            Assert.Equal(Metrics(whole, timingColumn), Metrics(pieces, timingColumn));
+            Assert.Equal(Summary(whole), Summary(pieces));
+            Assert.Empty(Directory.GetFiles(pieces, "*.tmp"));
+        }
+        finally
+        {
+            Directory.Delete(whole, true);
+            Directory.Delete(pieces, true);
+        }
+    }
+
+    private static Dictionary<string, object>? Resume(OnlineTaskOptions options, string dir, RunControl control) => options switch
+    {
+        CopyTaskOptions => OnlineTaskRun.Resume<CopyTaskOptions>(dir, control),
+        AddingOptions => OnlineTaskRun.Resume<AddingOptions>(dir, control),
+        _ => throw new ArgumentException(),
+    };
+
+    [Fact]
+    public void Resume_before_the_first_checkpoint_starts_over()
+    {
+        var whole = TestSupport.TempDir();
+        var pieces = TestSupport.TempDir();
+        var options = new CopyTaskOptions { Nhid = 8, T = 3, CLength = 2, Steps = 12 };
+        try
+        {
+            OnlineTaskRun.Run(options, whole);
+            OnlineTaskRun.Run(options, pieces, new RunControl(CheckpointEvery: 100, StopAfter: 5));
+            OnlineTaskRun.Resume<CopyTaskOptions>(pieces);
+            Assert.Equal(Metrics(whole, 3), Metrics(pieces, 3));
+        }
+        finally
+        {
+            Directory.Delete(whole, true);
+            Directory.Delete(pieces, true);
+        }
+    }
+
+    [Fact]
+    public void A_run_killed_with_sigkill_resumes_to_the_same_metrics()
+    {
+        var whole = TestSupport.TempDir();
+        var killed = TestSupport.TempDir();
+        string[] args = { "copytask", "--nhid", "16", "--T", "6", "--c-length", "3", "--steps", "400", "--lr", "1e-3", "--checkpoint-every", "3" };
+        try
+        {
+            Assert.Equal(0, TestSupport.RunCli(args.Concat(new[] { "--out", whole }).ToArray()).Code);
+
+            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            psi.ArgumentList.Add(TestSupport.CliDll);
+            foreach (var a in args.Concat(new[] { "--out", killed })) psi.ArgumentList.Add(a);
+            using (var p = Process.Start(psi)!)
+            {
+                var metrics = Path.Combine(killed, "metrics.csv");
+                var watch = Stopwatch.StartNew();
+                while (watch.Elapsed < TimeSpan.FromSeconds(60) && !p.HasExited
+                       && (!File.Exists(metrics) || File.ReadAllLines(metrics).Length < 60))
+                    Thread.Sleep(5);
+                Assert.False(p.HasExited, "the run finished before it could be killed");
+                p.Kill();   // SIGKILL on Linux
+                p.WaitForExit();
+            }
+            Assert.False(File.Exists(Path.Combine(killed, "summary.json")));
+            var (code, _, stderr) = TestSupport.RunCli("copytask", "--resume", killed, "--checkpoint-every", "3");
+            Assert.True(code == 0, stderr);
+            Assert.Equal(Metrics(whole, 3), Metrics(killed, 3));
+            Assert.Equal(Summary(whole), Summary(killed));
+        }
+        finally
+        {
+            if (Directory.Exists(whole)) Directory.Delete(whole, true);
+            if (Directory.Exists(killed)) Directory.Delete(killed, true);
+        }
+    }
+
+    [Fact]
+    public void Resume_errors_name_the_problem()
+    {
+        var (code, _, stderr) = TestSupport.RunCli("copytask", "--resume", "/nonexistent/run");
+        Assert.Equal(2, code);
+        Assert.Contains("--resume", stderr);
+        var dir = TestSupport.TempDir();
+        Directory.CreateDirectory(dir);
+        try
+        {
+            (code, _, stderr) = TestSupport.RunCli("adding", "--resume", dir);
+            Assert.Equal(2, code);
+            Assert.Contains("options.json", stderr);
+            (code, _, stderr) = TestSupport.RunCli("copytask", "--resume", dir, "--T", "5");
+            Assert.Equal(2, code);
+            Assert.Contains("--T", stderr);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+}
