@@ -95,6 +95,35 @@ public class GradientTests
     }
 
     [Theory]
+    [InlineData("LSTM")]
+    [InlineData("nnRNN")]
+    [InlineData("RNN")]
+    public void Gradients_through_the_final_state_and_a_given_initial_state_agree(string net)
+    {
+        using var scope = NewDisposeScope();
+        var (cell, x, c) = Setup(net, "tanh", OrthogonalGradient.Frechet, 13);
+        var weights = cell.InitialState(2, dtype: ScalarType.Float64).Parts.Select(p => randn_like(p)).ToArray();
+        var starts = cell.InitialState(2, dtype: ScalarType.Float64).Parts.Select(p => randn_like(p)).ToArray();
+        Dictionary<string, Tensor> Grads(UnrollMode mode, out Tensor[] startGrads)
+        {
+            foreach (var p in cell.parameters()) p.grad = null;
+            var start = new RecurrentState(starts.Select(s => s.clone().requires_grad_(true)).ToArray());
+            var (h, final) = SequenceRunner.Run(cell, x, start, mode);
+            var loss = (h * c).sum();
+            for (int k = 0; k < final.Count; k++) loss = loss + (final[k] * weights[k]).sum();
+            loss.backward();
+            startGrads = start.Parts.Select(p => p.grad!.clone()).ToArray();
+            return cell.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad?.clone() ?? zeros_like(p.parameter));
+        }
+        var fused = Grads(UnrollMode.Fused, out var fusedStart);
+        var steps = Grads(UnrollMode.StepByStep, out var stepStart);
+        foreach (var name in fused.Keys)
+            Assert.True(TestSupport.RelativeError(fused[name], steps[name]) < 1e-10, $"{net} {name}");
+        for (int k = 0; k < fusedStart.Length; k++)
+            Assert.True(TestSupport.RelativeError(fusedStart[k], stepStart[k]) < 1e-10, $"{net} initial state part {k}");
+    }
+
+    [Theory]
     [InlineData("expRNN")]
     [InlineData("nnRNN")]
     public void Frechet_route_equals_autograd_through_the_exponential(string net)

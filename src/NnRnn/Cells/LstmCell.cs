@@ -41,7 +41,7 @@ public sealed class LstmCell : RecurrentCell
         return new Recurrence(recurrentT, inputW, bias, HiddenSize);
     }
 
-    private sealed class Recurrence : IRecurrence
+    private sealed class Recurrence : IFusedRecurrence
     {
         private readonly Tensor recurrentT, inputW, bias;
         private readonly long n;
@@ -59,5 +59,12 @@ public sealed class LstmCell : RecurrentCell
         }
 
         public Tensor Output(RecurrentState state) => state[0];
+
+        public (Tensor Outputs, RecurrentState Final) Unroll(Tensor inputs, RecurrentState state)
+        {
+            var projected = nn.functional.linear(inputs, inputW, bias);
+            var (h, c) = LstmBackpropThroughTime.Apply(projected, recurrentT, state[0], state[1]);
+            return (h, new RecurrentState(h[-1], c[-1]));
+        }
     }
 }
