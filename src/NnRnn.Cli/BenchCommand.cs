@@ -10,11 +10,11 @@ public static class BenchCommand
 {
     public static Command Create()
     {
-        var task = CommandLine.Option("--task", "task to time (copytask)", "copytask");
+        var task = CommandLine.Option("--task", "task to time: copytask or adding", "copytask");
         var nets = CommandLine.Option("--net-type", "comma-separated net types", "RNN,nnRNN,expRNN,LSTM");
         var nhid = CommandLine.Option("--nhid", "hidden units", 128);
         var batch = CommandLine.Option("--batch", "batch size", 10);
-        var delay = CommandLine.Option("--T", "copy-task delay", 200);
+        var delay = CommandLine.Option("--T", "copy-task delay (adding: sequence length)", 200);
         var threads = CommandLine.Option("--threads", "comma-separated thread counts", "1");
         var warmup = CommandLine.Option("--warmup", "untimed updates first", 5);
         var repeats = CommandLine.Option("--repeats", "timed updates", 30);

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 
 namespace NnRnn.Benchmarks;
 
-/// <summary>One benchmark configuration: a full copy-task training update.</summary>
+/// <summary>One benchmark configuration: a full training update of an online task (Delay is the copy task's T or the adding problem's length).</summary>
 public sealed record BenchmarkConfig(string Task, string Net, long Hidden, int Batch, int Delay, int Threads,
     int Warmup, int Repeats, UnrollMode Mode = UnrollMode.Fused, int CopyLength = 10);
 
@@ -20,15 +20,19 @@ public static class UpdateBenchmark
 {
     public static BenchmarkResult Run(BenchmarkConfig config)
     {
-        if (config.Task != "copytask")
-            throw new ArgumentException($"--task: only 'copytask' can be benchmarked (got '{config.Task}')");
         if (config.Repeats <= 0) throw new ArgumentException($"--repeats: must be positive (got {config.Repeats})");
+        if (config.Warmup < 0) throw new ArgumentException($"--warmup: must not be negative (got {config.Warmup})");
+        IOnlineTask task = config.Task switch
+        {
+            "copytask" => new CopyTask(config.Delay, copyLength: config.CopyLength),
+            "adding" => new AddingProblem(config.Delay),
+            _ => throw new ArgumentException($"--task: expected copytask or adding (got '{config.Task}')"),
+        };
         set_num_threads(config.Threads);
         manual_seed(1);
-        var task = new CopyTask(config.Delay, copyLength: config.CopyLength);
         var cell = CellFactory.Create(new CellSpec(config.Net, task.InputSize, config.Hidden,
             RInit: CellFactory.Canonical(config.Net) == "RNN" ? "xavier" : CellFactory.Canonical(config.Net) == "expRNN" ? "henaff" : "cayley"));
-        using var model = new RecurrentModel(cell, task.Classes) { Mode = config.Mode };
+        using var model = new RecurrentModel(cell, task.Outputs) { Mode = config.Mode };
         using var optimizer = new RecurrentOptimizer(model, cell, new OptimizerSettings());
         using var generator = new Generator(1);
         var times = new List<double>();

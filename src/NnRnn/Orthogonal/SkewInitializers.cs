@@ -25,11 +25,13 @@ public static class SkewInitializers
     public static Tensor Henaff(Tensor uniform01) => BlockDiagonal(-Math.PI + Math.PI * uniform01.to_type(float64), (uniform01.shape[0]) * 2);
 
     /// <summary>cayley: u ~ U(0, π/2), s_k = −sqrt((1 − cos u)/(1 + cos u)).</summary>
-    public static Tensor Cayley(Tensor uniform01)
+    public static Tensor Cayley(Tensor uniform01) => CayleyFromAngles((Math.PI / 2) * uniform01.to_type(float64));
+
+    /// <summary>cayley from angles u ∈ [0, π/2): s_k = −sqrt((1 − cos u)/(1 + cos u)).</summary>
+    public static Tensor CayleyFromAngles(Tensor u)
     {
-        var u = (Math.PI / 2) * uniform01.to_type(float64);
-        var c = u.cos();
-        return BlockDiagonal(-((1 - c) / (1 + c)).sqrt(), uniform01.shape[0] * 2);
+        var c = u.to_type(float64).cos();
+        return BlockDiagonal(-((1 - c) / (1 + c)).sqrt(), u.shape[0] * 2);
     }
 
     /// <summary>
