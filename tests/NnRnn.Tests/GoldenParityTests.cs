@@ -20,6 +20,18 @@ public class GoldenParityTests
     }
 
     [Fact]
+    public void A_held_out_file_with_other_sizes_and_settings_passes()
+    {
+        // tools/make_heldout_golden.py: float64 NumPy/SciPy values from the file's conventions, other
+        // sizes, seeds, activations (RNN relu = none, as the reference), T decay and learning rates.
+        var results = GoldenChecker.CheckFile(TestSupport.Fixture("heldout_golden.json"));
+        var failures = results.Where(r => !r.Passed).Select(r => r.Line()).ToList();
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        Assert.Contains(results, r => r.Name.StartsWith("RNN_relu_is_linear"));
+        Assert.Contains(results, r => r.Name == "initializers" && r.Quantities.Count >= 6);
+    }
+
+    [Fact]
     public void A_perturbed_reference_value_fails_its_case()
     {
         var doc = JsonNode.Parse(File.ReadAllText(TestSupport.Fixture("ref_golden.json")))!;
