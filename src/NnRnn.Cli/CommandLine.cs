@@ -20,7 +20,10 @@ public static class CommandLine
         return result.Invoke();
     }
 
-    /// <summary>Runs a command body; bad input (ArgumentException, a missing or malformed file) → one line, exit 2.</summary>
+    /// <summary>
+    /// Runs a command body; bad input (ArgumentException, a missing or malformed file, a data-layer
+    /// error such as a missing dataset) → one line, exit 2.
+    /// </summary>
     public static int Guard(Func<int> body)
     {
         try

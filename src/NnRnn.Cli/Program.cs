@@ -5,6 +5,7 @@ using NnRnn.Cli;
 var root = new RootCommand("NnRnn: non-normal recurrent networks (Kerg et al. 2019) and baselines in TorchSharp.");
 root.Subcommands.Add(CopyTaskCommand.Create());
 root.Subcommands.Add(AddingCommand.Create());
+root.Subcommands.Add(PsmnistCommand.Create());
 root.Subcommands.Add(GoldenCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(DataCommand.Create());

@@ -12,7 +12,12 @@ namespace NnRnn.Training;
 /// </summary>
 public sealed class RunDirectory
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    // A diverged run has NaN or infinite losses: written as "NaN", "Infinity", "-Infinity".
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     private RunDirectory(string path) => Path = path;
 

@@ -1,0 +1,68 @@
+using NnRnn.Cells;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NnRnn.Training;
+
+/// <summary>
+/// A recurrent cell whose features after the last step go through a linear read-out (the
+/// reference's sequential-MNIST model). State-dict names are the reference's: <c>rnn.*</c>, <c>lin.*</c>.
+/// The read-out keeps PyTorch's default Linear initialisation, as the reference's sMNIST model
+/// does; pass <c>glorotReadout</c> for Glorot-normal weights instead (as the copy task).
+/// </summary>
+public sealed class SequenceClassifier : nn.Module<Tensor, Tensor>
+{
+    private readonly RecurrentCell rnn;
+    private readonly Linear lin;
+
+    public SequenceClassifier(RecurrentCell cell, long classes, bool glorotReadout = false) : base("SequenceClassifier")
+    {
+        if (classes <= 0) throw new ArgumentException($"classes must be positive (got {classes})");
+        rnn = cell;
+        lin = nn.Linear(cell.OutputSize, classes);
+        if (glorotReadout)
+            using (no_grad()) nn.init.xavier_normal_(lin.weight!);
+        RegisterComponents();
+    }
+
+    public RecurrentCell Cell => rnn;
+
+    public Linear Readout => lin;
+
+    /// <summary>How the cell is unrolled (fused BPTT by default).</summary>
+    public UnrollMode Mode { get; set; } = UnrollMode.Fused;
+
+    /// <summary>x [T, B, in] → logits [B, classes] from the features after the last step.</summary>
+    public override Tensor forward(Tensor input)
+    {
+        var (features, _) = SequenceRunner.Run(rnn, input, null, Mode);
+        return lin.forward(features[-1]);
+    }
+
+    /// <summary>The task loss plus the cell's regulariser (nnRNN's δ term).</summary>
+    public Tensor WithPenalty(Tensor taskLoss)
+    {
+        var penalty = rnn.Penalty();
+        return penalty is null ? taskLoss : taskLoss + penalty;
+    }
+
+    /// <summary>
+    /// Copies every parameter and buffer of <paramref name="source"/> (same architecture) into this
+    /// model, bit for bit, and drops cached orthogonal matrices so they are rebuilt from the copy.
+    /// </summary>
+    public void CopyFrom(SequenceClassifier source)
+    {
+        using (no_grad())
+        {
+            var from = source.state_dict();
+            foreach (var (name, tensor) in state_dict())
+            {
+                if (!from.TryGetValue(name, out var value))
+                    throw new ArgumentException($"the source model has no '{name}'");
+                tensor.copy_(value);
+            }
+        }
+        foreach (var f in rnn.OrthogonalFactors()) f.Refresh();
+    }
+}
