@@ -341,6 +341,26 @@ public sealed class EurnnTests
     }
 
     [Fact]
+    public void Exact_zeros_have_zero_gradient_so_a_long_blank_prefix_stays_finite()
+    {
+        using var scope = NewDisposeScope();
+        var z = complex(zeros(4), zeros(4)).requires_grad_();
+        var b = tensor(new[] { 0.01f, -0.01f, 0.005f, 0f }).requires_grad_();
+        var sigma = ComplexModReLU.Apply(z, b);
+        (sigma.real.sum() + sigma.imag.sum()).backward();
+        Assert.Equal(0f, view_as_real(z.grad!).abs().max().item<float>());
+
+        // sequential MNIST starts with rows of exact zeros: h stays 0 and gradients stay finite
+        manual_seed(3);
+        var cell = new EurnnCell(1, 8);
+        var x = cat(new[] { zeros(300, 4, 1), rand(50, 4, 1) }, 0);
+        var (h, _) = SequenceRunner.Run(cell, x);
+        h.square().sum().backward();
+        foreach (var (name, p) in cell.named_parameters())
+            Assert.True(p.grad!.isfinite().all().item<bool>(), name);
+    }
+
+    [Fact]
     public void Complex_modrelu_module_matches_apply_and_rejects_real_input()
     {
         manual_seed(2);

@@ -11,7 +11,10 @@ namespace NnRnn.Nonlinearities;
 /// <remarks>
 /// z/|z| is undefined at z = 0 and its derivative grows like 1/|z| near 0. The modulus is therefore
 /// taken as m = sqrt(Re² + Im² + ε), which is ≥ √ε, so the value and the gradient stay finite for
-/// every z (σ(0) = 0; the slope at 0 is at most (√ε + |b|)/√ε). For |z| ≫ √ε, m = |z| to rounding.
+/// every z; for |z| ≫ √ε, m = |z| to rounding. At exactly z = 0 the output is 0 with zero
+/// gradient, as sign(0) = 0 in the real modReLU: an input that is exactly zero for many steps
+/// (the blank rows of an MNIST image, h₀ = 0) would otherwise multiply the gradient by up to
+/// (√ε + |b|)/√ε at every step.
 /// </remarks>
 public sealed class ComplexModReLU : nn.Module<Tensor, Tensor>
 {
@@ -44,8 +47,10 @@ public sealed class ComplexModReLU : nn.Module<Tensor, Tensor>
         if (!z.is_complex()) throw new ArgumentException($"complex modReLU expects a complex tensor, got {z.dtype}");
         var re = z.real;
         var im = z.imag;
-        var modulus = (re.square() + im.square() + epsilon).sqrt();
+        var squared = re.square() + im.square();
+        var modulus = (squared + epsilon).sqrt();
         var scale = (modulus + bias).relu() / modulus;
+        scale = scale.masked_fill(squared.eq(0), 0);
         return complex(re * scale, im * scale);
     }
 }
