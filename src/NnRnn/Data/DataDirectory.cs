@@ -38,12 +38,13 @@ public sealed class DataDirectory
 
     /// <summary>
     /// Finds every file of <paramref name="spec"/> under any of its names, first in the dataset's
-    /// folder, then in the spec's system directories; the first missing file throws
+    /// folder, then in the root itself (a --data-dir pointing straight at the files), then in the
+    /// spec's system directories; the first missing file throws
     /// <see cref="DataMissingException"/> naming it and the command that downloads it.
     /// </summary>
     public IReadOnlyDictionary<string, string> ResolveFiles(DatasetSpec spec)
     {
-        string[] places = [DatasetFolder(spec.Name), .. spec.SystemDirectories ?? []];
+        string[] places = [DatasetFolder(spec.Name), Root, .. spec.SystemDirectories ?? []];
         var found = new Dictionary<string, string>();
         foreach (var file in spec.Files)
         {

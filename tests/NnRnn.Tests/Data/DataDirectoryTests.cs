@@ -45,7 +45,7 @@ public sealed class DataDirectoryTests : IDisposable
         var data = new DataDirectory(_dir.Path);
         var e = Assert.Throws<DataMissingException>(() => data.ResolveIdx("mnist"));
         Assert.Equal(
-            $"mnist: missing train-images-idx3-ubyte.gz (or train-images-idx3-ubyte) in {_dir.Path}/mnist; " +
+            $"mnist: missing train-images-idx3-ubyte.gz (or train-images-idx3-ubyte) in {_dir.Path}/mnist or {_dir.Path}; " +
             $"download it with: nnrnn data download mnist --dir {_dir.Path}", e.Message);
     }
 
@@ -61,6 +61,15 @@ public sealed class DataDirectoryTests : IDisposable
         Assert.Equal(Path.Combine(folder, "train-images-idx3-ubyte"), paths.TrainImages);
         Assert.Equal(Path.Combine(folder, "train-labels-idx1-ubyte.gz"), paths.TrainLabels);
         Assert.Equal(Path.Combine(folder, "t10k-labels-idx1-ubyte"), paths.TestLabels);
+    }
+
+    [Fact]
+    public void FindsFilesDirectlyInTheRootToo()
+    {
+        foreach (var name in new[] { "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz" })
+            File.WriteAllText(Path.Combine(_dir.Path, name), "");
+        var paths = new DataDirectory(_dir.Path).ResolveIdx("mnist");
+        Assert.Equal(Path.Combine(_dir.Path, "t10k-images-idx3-ubyte.gz"), paths.TestImages);
     }
 
     [Fact]
