@@ -20,7 +20,7 @@ public static class CommandLine
         return result.Invoke();
     }
 
-    /// <summary>Runs a command body; bad input (ArgumentException, a missing or malformed file) → one line, exit 2.</summary>
+    /// <summary>Runs a command body; bad input (ArgumentException, a missing or malformed file, a data-layer error) → one line, exit 2.</summary>
     public static int Guard(Func<int> body)
     {
         try
@@ -28,7 +28,8 @@ public static class CommandLine
             return body();
         }
         catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or DirectoryNotFoundException
-                                       or InvalidDataException or FormatException or System.Text.Json.JsonException)
+                                       or InvalidDataException or FormatException or System.Text.Json.JsonException
+                                       or NnRnn.Data.DataException)
         {
             Console.Error.WriteLine($"nnrnn: error: {ex.Message.Split('\n')[0].Trim()}");
             return UsageError;

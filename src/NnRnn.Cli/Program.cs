@@ -4,6 +4,7 @@ using NnRnn.Cli;
 // nnrnn: a thin command-line layer over the NnRnn library.
 var root = new RootCommand("NnRnn: non-normal recurrent networks (Kerg et al. 2019) and baselines in TorchSharp.");
 root.Subcommands.Add(CopyTaskCommand.Create());
+root.Subcommands.Add(PtbCommand.Create());
 root.Subcommands.Add(GoldenCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 return CommandLine.Invoke(root, args);

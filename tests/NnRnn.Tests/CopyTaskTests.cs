@@ -74,7 +74,7 @@ public class CopyTaskTests
         var dir = TestSupport.TempDir();
         try
         {
-            var summary = CopyTaskRun.Run(Small(), dir);
+            var summary = CopyTaskRun.Run(Small(), dir)!;
             double final = (double)summary["final_loss"], baseline = (double)summary["memoryless_baseline"];
             Assert.True(final < 0.8 * baseline, $"final loss {final} vs baseline {baseline}");
         }
