@@ -6,6 +6,7 @@ var root = new RootCommand("NnRnn: non-normal recurrent networks (Kerg et al. 20
 root.Subcommands.Add(CopyTaskCommand.Create());
 root.Subcommands.Add(AddingCommand.Create());
 root.Subcommands.Add(PsmnistCommand.Create());
+root.Subcommands.Add(PtbCommand.Create());
 root.Subcommands.Add(GoldenCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(DataCommand.Create());

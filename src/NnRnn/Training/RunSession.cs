@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace NnRnn.Training;
 
 /// <summary>How long a session runs and how often it checkpoints.</summary>
-/// <param name="CheckpointEvery">Checkpoint after every this many updates (copy task, adding, psMNIST — which also checkpoints after every epoch) or epochs (PTB).</param>
+/// <param name="CheckpointEvery">Checkpoint after every this many updates (copy task, adding, psMNIST) or training windows (PTB); psMNIST and PTB also checkpoint after every epoch.</param>
 /// <param name="StopAfter">Stop this session after this many updates without a final checkpoint, as a kill would (for testing resume).</param>
 public sealed record RunControl(int CheckpointEvery = 100, int? StopAfter = null)
 {
