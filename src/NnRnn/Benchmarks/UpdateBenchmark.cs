@@ -35,6 +35,8 @@ public static class UpdateBenchmark
         using var model = new RecurrentModel(cell, task.Outputs) { Mode = config.Mode };
         using var optimizer = new RecurrentOptimizer(model, cell, new OptimizerSettings());
         using var generator = new Generator(1);
+        bool fused;
+        using (no_grad()) fused = config.Mode == UnrollMode.Fused && cell.Prepare() is IFusedRecurrence;   // EURNN has no fused path
         var times = new List<double>();
         for (int i = 0; i < config.Warmup + config.Repeats; i++)
         {
@@ -50,7 +52,7 @@ public static class UpdateBenchmark
         times.Sort();
         double median = times.Count % 2 == 1 ? times[times.Count / 2] : 0.5 * (times[times.Count / 2 - 1] + times[times.Count / 2]);
         return new BenchmarkResult(config.Task, CellFactory.Canonical(config.Net), config.Hidden, config.Batch,
-            task.SequenceLength, config.Threads, config.Mode == UnrollMode.Fused ? "fused" : "autograd", times.Count,
+            task.SequenceLength, config.Threads, fused ? "fused" : "autograd", times.Count,
             Math.Round(median, 3), Math.Round(times[0], 3), Math.Round(times.Average(), 3),
             Math.Round(task.SequenceLength * config.Batch / (median / 1000.0), 1));
     }
