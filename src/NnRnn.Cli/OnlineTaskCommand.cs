@@ -6,8 +6,8 @@ using Spectre.Console;
 namespace NnRnn.Cli;
 
 /// <summary>
-/// The shape shared by commands whose task draws fresh data every update (copytask, adding):
-/// the shared model/optimiser options, the task's own options, --steps, --out and resume.
+/// Commands whose task draws fresh data every update (copytask, adding): a training command
+/// with the task's own options and --steps.
 /// </summary>
 public static class OnlineTaskCommand
 {
@@ -17,49 +17,19 @@ public static class OnlineTaskCommand
     public static Command Create<T>(string name, string description, T defaults, Option[] own,
         Func<ParseResult, T, T> bind, Func<T, string> describe) where T : OnlineTaskOptions
     {
-        var shared = new RunOptionSet(defaults);
-        var resume = new ResumeOptions(100, "updates");
         var steps = CommandLine.Option("--steps", "number of training updates", defaults.Steps);
-        var output = new Option<string?>("--out") { Description = $"run directory (default runs/{name}-NET-TIME)" };
-        var mine = own.Append(steps).Append(output).ToArray();
-
-        var command = new Command(name, description);
-        shared.AddTo(command);
-        foreach (var o in mine) command.Options.Add(o);
-        resume.AddTo(command);
-
-        command.SetAction(r => CommandLine.Guard(() =>
-        {
-            var control = resume.Control(r);
-            control.Validate();
-            string dir;
-            Dictionary<string, object>? summary;
-            var printer = new ProgressPrinter();
-            if (resume.ResumeDirectory(r) is { } resumeDir)
+        return TrainingCommand.Create(name, description, defaults, own.Append(steps).ToArray(), new ResumeOptions(100, "updates"),
+            (r, o) => bind(r, o) with { Steps = r.GetValue(steps) },
+            (options, dir, control) => OnlineTaskRun.Run(options, dir, control, new ProgressPrinter().Update,
+                task => Header(name, options, describe(options), task, dir, false)),
+            (dir, control) =>
             {
-                ResumeOptions.RejectWithResume(shared.Given(r).Concat(mine.Where(o => r.GetResult(o) is { Implicit: false }).Select(o => o.Name)));
-                dir = resumeDir;
                 var options = RunSession.ReadOptions<T>(dir);
-                summary = OnlineTaskRun.Resume<T>(dir, control, printer.Update, task => Header(name, options, describe(options), task, dir, true));
-            }
-            else
-            {
-                var options = bind(r, shared.Bind(r, defaults)) with { Steps = r.GetValue(steps) };
-                options.Validate();
-                dir = r.GetValue(output) ?? RunDirectory.DefaultPath(name, NnRnn.Cells.CellFactory.Canonical(options.NetType));
-                summary = OnlineTaskRun.Run(options, dir, control, printer.Update, task => Header(name, options, describe(options), task, dir, false));
-            }
-            if (summary is null)
-            {
-                Console.WriteLine(ResumeOptions.StoppedMessage(name, dir));
-                return 0;
-            }
-            Report.Summary(summary, summary.Keys.Where(k => k.StartsWith("final_") && k != "final_window")
-                .Concat(new[] { "memoryless_baseline", "baseline_mse", "seconds" }).ToArray());
-            Console.WriteLine($"run directory: {dir}");
-            return 0;
-        }));
-        return command;
+                return OnlineTaskRun.Resume<T>(dir, control, new ProgressPrinter().Update,
+                    task => Header(name, options, describe(options), task, dir, true));
+            },
+            summary => summary.Keys.Where(k => k.StartsWith("final_") && k != "final_window")
+                .Concat(new[] { "memoryless_baseline", "baseline_mse", "seconds" }));
     }
 
     private static void Header(string name, RunOptions o, string task, IOnlineTask t, string dir, bool resumed)

@@ -15,7 +15,6 @@ public static class PsmnistCommand
     public static Command Create()
     {
         var d = new PsmnistOptions();
-        var shared = new RunOptionSet(d);
         var resume = new ResumeOptions(200, "updates (and after every epoch)");
         var epochs = CommandLine.Option("--epochs", "number of epochs", d.Epochs);
         var permute = CommandLine.Option("--permute", "feed the pixels in a fixed random order (seed 1234, independent of --random-seed)", false);
@@ -23,54 +22,24 @@ public static class PsmnistCommand
         var dataset = CommandLine.Option("--dataset", "mnist or fashion-mnist", d.Dataset);
         var dataDir = new Option<string?>("--data-dir")
         {
-            Description = $"data root holding mnist/ and fashion-mnist/ (default here: {DataDirectory.DefaultRoot()}; ${DataDirectory.EnvironmentVariable} sets it)",
+            Description = $"data root holding mnist/ and fashion-mnist/, or a folder with the IDX files themselves (default here: {DataDirectory.DefaultRoot()}; ${DataDirectory.EnvironmentVariable} sets it)",
         };
         var valSize = new Option<int?>("--val-size") { Description = "validation images split off the training file (default 10000, or a sixth of a smaller file)" };
         var limitTrain = new Option<int?>("--limit-train") { Description = "train on the first N images of the train part only (validation is unchanged)" };
         var limitTest = new Option<int?>("--limit-test") { Description = "test on the first N test images only" };
-        var output = new Option<string?>("--out") { Description = "run directory (default runs/psmnist-NET-TIME)" };
-        var own = new Option[] { epochs, permute, saveFreq, dataset, dataDir, valSize, limitTrain, limitTest, output };
+        var own = new Option[] { epochs, permute, saveFreq, dataset, dataDir, valSize, limitTrain, limitTest };
 
-        var command = new Command("psmnist", "Train on (permuted) sequential MNIST (paper §5.2).");
-        shared.AddTo(command);
-        foreach (var o in own) command.Options.Add(o);
-        resume.AddTo(command);
-
-        command.SetAction(r => CommandLine.Guard(() =>
-        {
-            var control = resume.Control(r);
-            control.Validate();
-            string dir;
-            Dictionary<string, object>? summary;
-            var printer = new ProgressPrinter();
-            if (resume.ResumeDirectory(r) is { } resumeDir)
+        return TrainingCommand.Create(PsmnistRun.Task, "Train on (permuted) sequential MNIST (paper §5.2).", d, own, resume,
+            (r, o) => o with
             {
-                ResumeOptions.RejectWithResume(shared.Given(r).Concat(own.Where(o => r.GetResult(o) is { Implicit: false }).Select(o => o.Name)));
-                dir = resumeDir;
-                summary = PsmnistRun.Resume(dir, control, printer.Update, data => Header(RunSession.ReadOptions<PsmnistOptions>(dir), data, dir, true));
-            }
-            else
-            {
-                var options = shared.Bind(r, d) with
-                {
-                    Epochs = r.GetValue(epochs), Permute = r.GetValue(permute), SaveFreq = r.GetValue(saveFreq),
-                    Dataset = r.GetValue(dataset)!, DataDir = r.GetValue(dataDir), ValSize = r.GetValue(valSize),
-                    LimitTrain = r.GetValue(limitTrain), LimitTest = r.GetValue(limitTest),
-                };
-                options.Validate();
-                dir = r.GetValue(output) ?? RunDirectory.DefaultPath(PsmnistRun.Task, NnRnn.Cells.CellFactory.Canonical(options.NetType));
-                summary = PsmnistRun.Run(options, dir, control, printer.Update, data => Header(options, data, dir, false));
-            }
-            if (summary is null)
-            {
-                Console.WriteLine(ResumeOptions.StoppedMessage(PsmnistRun.Task, dir));
-                return 0;
-            }
-            Report.Summary(summary, "best_epoch", "best_valid_loss", "best_valid_accuracy", "test_loss", "test_accuracy", "seconds");
-            Console.WriteLine($"run directory: {dir}");
-            return 0;
-        }));
-        return command;
+                Epochs = r.GetValue(epochs), Permute = r.GetValue(permute), SaveFreq = r.GetValue(saveFreq),
+                Dataset = r.GetValue(dataset)!, DataDir = r.GetValue(dataDir), ValSize = r.GetValue(valSize),
+                LimitTrain = r.GetValue(limitTrain), LimitTest = r.GetValue(limitTest),
+            },
+            (options, dir, control) => PsmnistRun.Run(options, dir, control, new ProgressPrinter().Update, data => Header(options, data, dir, false)),
+            (dir, control) => PsmnistRun.Resume(dir, control, new ProgressPrinter().Update,
+                data => Header(RunSession.ReadOptions<PsmnistOptions>(dir), data, dir, true)),
+            _ => new[] { "best_epoch", "best_valid_loss", "best_valid_accuracy", "test_loss", "test_accuracy", "seconds" });
     }
 
     private static void Header(PsmnistOptions o, SequentialMnist data, string dir, bool resumed)

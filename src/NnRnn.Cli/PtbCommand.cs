@@ -10,7 +10,6 @@ public static class PtbCommand
     public static Command Create()
     {
         var d = new PtbOptions();
-        var shared = new RunOptionSet(d);
         var resume = new ResumeOptions(100, "training windows (and after every epoch)");
         var emsize = CommandLine.Option("--emsize", "size of the character embeddings", d.Emsize);
         var epochs = CommandLine.Option("--epochs", "number of epochs", d.Epochs);
@@ -23,49 +22,20 @@ public static class PtbCommand
             Description = "directory with ptb.char.{train,valid,test}.txt (or {train,valid,test}.txt), or a data root with them in ptb/ " +
                           "(default: the ptb folder of $NNRNN_DATA or ~/.cache/nnrnn)",
         };
-        var output = new Option<string?>("--out", "--save") { Description = "run directory (default runs/ptb-NET-TIME); --save is the seed's name for it" };
-        var own = new Option[] { emsize, epochs, bptt, evalBatch, logInterval, maxWindows, dataDir, output };
+        var own = new Option[] { emsize, epochs, bptt, evalBatch, logInterval, maxWindows, dataDir };
 
-        var command = new Command("ptb", "Character-level Penn Treebank language modelling (paper §5.3).");
-        shared.AddTo(command);
-        foreach (var o in own) command.Options.Add(o);
-        resume.AddTo(command);
-
-        command.SetAction(r => CommandLine.Guard(() =>
-        {
-            var control = resume.Control(r);
-            control.Validate();
-            string dir;
-            Dictionary<string, object>? summary;
-            var printer = new ProgressPrinter();
-            if (resume.ResumeDirectory(r) is { } resumeDir)
+        return TrainingCommand.Create("ptb", "Character-level Penn Treebank language modelling (paper §5.3).", d, own, resume,
+            (r, o) => o with
             {
-                ResumeOptions.RejectWithResume(shared.Given(r).Concat(own.Where(o => r.GetResult(o) is { Implicit: false }).Select(o => o.Name)));
-                dir = resumeDir;
-                summary = PtbRun.Resume(dir, control, printer.Update, start => Header(RunSession.ReadOptions<PtbOptions>(dir), start, dir));
-            }
-            else
-            {
-                var options = shared.Bind(r, d) with
-                {
-                    Emsize = r.GetValue(emsize), Epochs = r.GetValue(epochs), Bptt = r.GetValue(bptt), EvalBatch = r.GetValue(evalBatch),
-                    LogInterval = r.GetValue(logInterval), MaxWindows = r.GetValue(maxWindows), DataDir = r.GetValue(dataDir),
-                };
-                options.Validate();
-                dir = r.GetValue(output) ?? RunDirectory.DefaultPath("ptb", NnRnn.Cells.CellFactory.Canonical(options.NetType));
-                summary = PtbRun.Run(options, dir, control, printer.Update, start => Header(options, start, dir));
-            }
-            if (summary is null)
-            {
-                Console.WriteLine(ResumeOptions.StoppedMessage("ptb", dir));
-                return 0;
-            }
-            Report.Summary(summary, "best_epoch", "valid_bpc", "valid_accuracy", "test_loss", "test_bpc", "test_accuracy",
-                "train_unigram_entropy_bpc", "halvings", "seconds");
-            Console.WriteLine($"run directory: {dir}");
-            return 0;
-        }));
-        return command;
+                Emsize = r.GetValue(emsize), Epochs = r.GetValue(epochs), Bptt = r.GetValue(bptt), EvalBatch = r.GetValue(evalBatch),
+                LogInterval = r.GetValue(logInterval), MaxWindows = r.GetValue(maxWindows), DataDir = r.GetValue(dataDir),
+            },
+            (options, dir, control) => PtbRun.Run(options, dir, control, new ProgressPrinter().Update, start => Header(options, start, dir)),
+            (dir, control) => PtbRun.Resume(dir, control, new ProgressPrinter().Update,
+                start => Header(RunSession.ReadOptions<PtbOptions>(dir), start, dir)),
+            _ => new[] { "best_epoch", "valid_bpc", "valid_accuracy", "test_loss", "test_bpc", "test_accuracy",
+                "train_unigram_entropy_bpc", "halvings", "seconds" },
+            "--save");
     }
 
     private static void Header(PtbOptions o, PtbStart start, string dir)
