@@ -311,6 +311,51 @@ public class PsmnistTests
         Assert.True(options.RootElement.GetProperty("permute").GetBoolean());
         Assert.Equal(8, options.RootElement.GetProperty("nhid").GetInt32());
     }
+
+    [Theory]
+    [InlineData("bad-magic", "magic")]
+    [InlineData("truncated", "truncated")]
+    [InlineData("label-range", "label")]
+    public void Malformed_idx_files_are_one_line_errors_with_exit_2(string damage, string mentioned)
+    {
+        using var root = SmallData();
+        var folder = Path.Combine(root.Path, "mnist");
+        switch (damage)
+        {
+            case "bad-magic":
+                var bytes = File.ReadAllBytes(Path.Combine(folder, "train-images-idx3-ubyte"));
+                bytes[3] = 0x99;
+                File.WriteAllBytes(Path.Combine(folder, "train-images-idx3-ubyte"), bytes);
+                break;
+            case "truncated":
+                var full = File.ReadAllBytes(Path.Combine(folder, "train-images-idx3-ubyte"));
+                File.WriteAllBytes(Path.Combine(folder, "train-images-idx3-ubyte"), full[..(full.Length / 2)]);
+                break;
+            case "label-range":
+                File.WriteAllBytes(Path.Combine(folder, "train-labels-idx1-ubyte"), IdxTestFiles.Labels(Enumerable.Repeat((byte)12, 60).ToArray()));
+                break;
+        }
+        var run = Path.Combine(root.Path, "run");
+        var (code, _, stderr) = TestSupport.RunCli("psmnist", "--data-dir", root.Path, "--out", run, "--nhid", "8", "--epochs", "1");
+        Assert.Equal(2, code);
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.Contains("train-", lines[0]);
+        Assert.Contains(mentioned, lines[0], StringComparison.OrdinalIgnoreCase);
+        Assert.False(Directory.Exists(run));
+    }
+
+    [Fact]
+    public void Every_cell_trains_on_sequential_mnist()
+    {
+        using var root = SmallData();
+        foreach (var net in new[] { "RNN", "RNN-orth", "expRNN", "LSTM", "EURNN" })
+        {
+            var dir = Path.Combine(root.Path, "run-" + net);
+            var summary = PsmnistRun.Run(Small(root.Path) with { NetType = net, Epochs = 1, Rinit = net is "RNN" or "LSTM" ? "xavier" : "cayley" }, dir)!;
+            Assert.True(double.IsFinite((double)summary["test_loss"]), net);
+        }
+    }
 }
 
 /// <summary>
@@ -322,4 +367,5 @@ public class PsmnistTests
 public sealed class PsmnistCollection
 {
     public const string Name = "psmnist (not parallel)";
+
 }
