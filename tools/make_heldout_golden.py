@@ -63,7 +63,7 @@ def unroll(net, nl, p, x, H, h0=None):
     if net == "nnRNN":
         W = nnrnn_parts(p, H)[0]
     for t in range(T):
-        if net == "RNN":
+        if net in ("RNN", "RNN-orth"):
             h = f(x[t] @ p["U.weight"].T + p["U.bias"] + h @ p["V.weight"].T)
         elif net == "nnRNN":
             h = f(x[t] @ p["U.weight"].T + h @ W)
@@ -120,7 +120,7 @@ def rmsprop(p, g, lr, alpha, eps=1e-8, wd=0.0):
 
 def params(net, I, H, perturbed, modrelu):
     p = {}
-    if net == "RNN":
+    if net in ("RNN", "RNN-orth"):
         if modrelu:
             p["nonlinearity.b"] = rng.uniform(-0.01, 0.01, H)
         p["U.weight"] = rng.normal(0, 0.5, (H, I))
@@ -300,6 +300,7 @@ def main():
         "generator": "tools/make_heldout_golden.py",
         "cells": [cell_case("RNN_tanh_h8", "RNN", "tanh", 2, 8, 3, 7),
                   cell_case("RNN_relu_is_linear_h4", "RNN", "relu", 3, 4, 2, 4),
+                  cell_case("RNN-orth_modrelu_h6", "RNN-orth", "modrelu", 2, 6, 2, 5),
                   cell_case("nnRNN_modrelu_h8", "nnRNN", "modrelu", 2, 8, 3, 6),
                   cell_case("nnRNN_tanh_h10", "nnRNN", "tanh", 1, 10, 2, 5),
                   cell_case("expRNN_h8", "expRNN", "modrelu", 2, 8, 3, 6),

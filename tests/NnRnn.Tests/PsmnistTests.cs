@@ -367,5 +367,4 @@ public class PsmnistTests
 public sealed class PsmnistCollection
 {
     public const string Name = "psmnist (not parallel)";
-
 }

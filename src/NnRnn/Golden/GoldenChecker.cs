@@ -82,7 +82,7 @@ public sealed class GoldenChecker
 
     private static RecurrentCell BuildCell(string netType, long input, long hidden, string nonlin, OrthogonalGradient route)
     {
-        var rinit = netType is "nnRNN" or "expRNN" ? "cayley" : "xavier";
+        var rinit = netType is "nnRNN" or "expRNN" or "RNN-orth" ? "cayley" : "xavier";
         return CellFactory.Create(new CellSpec(netType, input, hidden, ReferenceActivation(netType, nonlin), rinit, "xavier", Alam: 0, Gradient: route));
     }
 
@@ -150,7 +150,7 @@ public sealed class GoldenChecker
 
     private void CheckCell(JsonElement c, UnrollMode mode, CaseResult r)
     {
-        var net = c.GetProperty("net_type").GetString()!;
+        var net = CellFactory.Canonical(c.GetProperty("net_type").GetString()!);
         var sizes = c.GetProperty("sizes");
         long input = sizes.GetProperty("input").GetInt64(), hidden = sizes.GetProperty("hidden").GetInt64();
         var nonlin = c.TryGetProperty("nonlinearity", out var nl) && nl.ValueKind == JsonValueKind.String ? nl.GetString()! : "none";
@@ -278,7 +278,7 @@ public sealed class GoldenChecker
 
     private void CheckUpdate(JsonElement u, UnrollMode mode, CaseResult r)
     {
-        var net = u.GetProperty("net_type").GetString()!;
+        var net = CellFactory.Canonical(u.GetProperty("net_type").GetString()!);
         var sizes = u.GetProperty("sizes");
         var hp = u.GetProperty("hparams");
         long hidden = sizes.GetProperty("hidden").GetInt64();
@@ -287,7 +287,7 @@ public sealed class GoldenChecker
         var nonlin = hp.TryGetProperty("nonlin", out var nl) ? nl.GetString()! : "modrelu";
         var alam = hp.TryGetProperty("alam", out var a) ? a.GetDouble() : 0;
         var cell = CellFactory.Create(new CellSpec(net, sizes.GetProperty("input").GetInt64(), hidden,
-            ReferenceActivation(net, nonlin), HasOrthogonal(net) ? "cayley" : "xavier", "xavier", net == "nnRNN" ? alam : 0));
+            ReferenceActivation(net, nonlin), HasOrthogonal(net) || net == "RNN-orth" ? "cayley" : "xavier", "xavier", net == "nnRNN" ? alam : 0));
         using var model = new RecurrentModel(cell, classes) { Mode = mode };
         Load(model, net, hidden, u.GetProperty("params_before"), "rnn.");
 
