@@ -9,7 +9,7 @@ namespace NnRnn.Tests;
 /// <summary>Gradients of every cell: finite differences in float64, fused vs per-step BPTT, Fréchet vs autograd.</summary>
 public class GradientTests
 {
-    private static readonly string[] Nets = { "RNN", "RNN-orth", "expRNN", "nnRNN", "LSTM" };
+    private static readonly string[] Nets = { "RNN", "RNN-orth", "expRNN", "nnRNN", "LSTM", "EURNN" };
 
     /// <summary>L = Σ H ⊙ C + penalty, with the orthogonal matrices rebuilt from their logs.</summary>
     private static Tensor Loss(RecurrentCell cell, Tensor x, Tensor c, UnrollMode mode)
@@ -40,13 +40,13 @@ public class GradientTests
                     if (name == "T") p.copy_(0.1 * randn_like(p));        // move off T = 0 so its gradient matters
                     else if (name == "gamma") p.add_(0.1 * randn_like(p));
         var x = randn(5, 2, 3, ScalarType.Float64);
-        var c = randn(5, 2, 6, ScalarType.Float64);
+        var c = randn(5, 2, cell.OutputSize, ScalarType.Float64);
         return (cell, x, c);
     }
 
     public static IEnumerable<object[]> Cases()
         => from net in Nets
-           from nonlin in net == "LSTM" ? new[] { "none" } : new[] { "modrelu", "tanh", "relu", "sigmoid", "none" }
+           from nonlin in net is "LSTM" or "EURNN" ? new[] { "none" } : new[] { "modrelu", "tanh", "relu", "sigmoid", "none" }
            select new object[] { net, nonlin };
 
     [Theory]

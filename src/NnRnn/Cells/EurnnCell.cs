@@ -218,7 +218,7 @@ public sealed class EurnnCell : RecurrentCell
         return new Recurrence(inputT.MoveToOuterDisposeScope(), recurrent.MoveToOuterDisposeScope(), modrelu);
     }
 
-    private sealed class Recurrence : IRecurrence
+    private sealed class Recurrence : IFusedRecurrence
     {
         private readonly Tensor inputT;
         private readonly Tensor recurrent;
@@ -234,5 +234,18 @@ public sealed class EurnnCell : RecurrentCell
         }
 
         public Tensor Output(RecurrentState state) => cat(new[] { state.Hidden.real, state.Hidden.imag }, -1);
+
+        /// <summary>The whole sequence in the real layout [Re | Im] (see <see cref="UnitaryBackpropThroughTime"/>).</summary>
+        public (Tensor Outputs, RecurrentState Final) Unroll(Tensor inputs, RecurrentState state)
+        {
+            long n = recurrent.shape[0];
+            var projected = inputs.to_type(inputT.real.dtype).matmul(cat(new[] { inputT.real, inputT.imag }, 1));   // [T, B, 2N]
+            var (wr, wi) = (recurrent.real, recurrent.imag);
+            var real = cat(new[] { cat(new[] { wr, wi }, 1), cat(new[] { -wi, wr }, 1) }, 0);                   // [2N, 2N]
+            var h0 = cat(new[] { state.Hidden.real, state.Hidden.imag }, -1);
+            var hiddens = UnitaryBackpropThroughTime.Apply(projected, real, h0, sigma.Bias, sigma.Epsilon);
+            var last = hiddens[-1];
+            return (hiddens, new RecurrentState(complex(last[.., ..(int)n], last[.., (int)n..])));
+        }
     }
 }
