@@ -10,11 +10,11 @@ public static class BenchCommand
 {
     public static Command Create()
     {
-        var task = CommandLine.Option("--task", "task to time: copytask or adding", "copytask");
+        var task = CommandLine.Option("--task", "task to time: copytask, adding, psmnist or ptb", "copytask");
         var nets = CommandLine.Option("--net-type", "comma-separated net types", "RNN,nnRNN,expRNN,LSTM");
         var nhid = CommandLine.Option("--nhid", "hidden units", 128);
         var batch = CommandLine.Option("--batch", "batch size", 10);
-        var delay = CommandLine.Option("--T", "copy-task delay (adding: sequence length)", 200);
+        var delay = new Option<int?>("--T") { Description = "sequence length: copy-task delay (200), adding length (200), psMNIST pixels (784), PTB bptt (150)" };
         var threads = CommandLine.Option("--threads", "comma-separated thread counts", "1");
         var warmup = CommandLine.Option("--warmup", "untimed updates first", 5);
         var repeats = CommandLine.Option("--repeats", "timed updates", 30);
@@ -28,6 +28,8 @@ public static class BenchCommand
             var netTypes = r.GetValue(nets)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(CellFactory.Canonical).ToArray();
             if (r.GetValue(nhid) <= 0) throw new ArgumentException($"--nhid: must be positive (got {r.GetValue(nhid)})");
             if (r.GetValue(batch) <= 0) throw new ArgumentException($"--batch: must be positive (got {r.GetValue(batch)})");
+            var length = r.GetValue(delay) ?? UpdateBenchmark.DefaultLength(r.GetValue(task)!);
+            if (length <= 0) throw new ArgumentException($"--T: must be positive (got {length})");
             var modes = r.GetValue(baseline) ? new[] { UnrollMode.Fused, UnrollMode.StepByStep } : new[] { UnrollMode.Fused };
             foreach (var t in threadCounts)
                 foreach (var net in netTypes)
@@ -36,7 +38,7 @@ public static class BenchCommand
                     foreach (var mode in modes)
                     {
                         var result = UpdateBenchmark.Run(new BenchmarkConfig(r.GetValue(task)!, net, r.GetValue(nhid), r.GetValue(batch),
-                            r.GetValue(delay), t, r.GetValue(warmup), r.GetValue(repeats), mode));
+                            length, t, r.GetValue(warmup), r.GetValue(repeats), mode));
                         var json = JsonSerializer.SerializeToNode(result)!.AsObject();
                         if (mode == UnrollMode.Fused) fusedMs = result.ms_median;
                         else if (fusedMs is double f) json["speedup_fused_vs_autograd"] = Math.Round(result.ms_median / f, 3);

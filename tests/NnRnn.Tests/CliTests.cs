@@ -86,6 +86,23 @@ public class CliTests
         Assert.Contains("speedup_fused_vs_autograd", lines[1]);
     }
 
+    [Theory]
+    [InlineData("adding", 12)]
+    [InlineData("psmnist", 12)]
+    [InlineData("ptb", 12)]
+    public void Bench_times_every_task(string task, int length)
+    {
+        var (code, stdout, stderr) = TestSupport.RunCli("bench", "--task", task, "--net-type", "nnRNN,EURNN", "--nhid", "8",
+            "--T", length.ToString(), "--warmup", "0", "--repeats", "2");
+        Assert.True(code == 0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        using var json = JsonDocument.Parse(lines[0]);
+        Assert.Equal(task, json.RootElement.GetProperty("task").GetString());
+        Assert.Equal(length, json.RootElement.GetProperty("seq_len").GetInt32());
+        Assert.Equal(2, TestSupport.RunCli("bench", "--task", "mnist").Code);
+    }
+
     [Fact]
     public void Unknown_command_and_missing_golden_file_are_usage_errors()
     {
