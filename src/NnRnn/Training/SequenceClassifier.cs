@@ -11,41 +11,14 @@ namespace NnRnn.Training;
 /// The read-out keeps PyTorch's default Linear initialisation, as the reference's sMNIST model
 /// does; pass <c>glorotReadout</c> for Glorot-normal weights instead (as the copy task).
 /// </summary>
-public sealed class SequenceClassifier : nn.Module<Tensor, Tensor>
+public sealed class SequenceClassifier : ReadoutModel
 {
-    private readonly RecurrentCell rnn;
-    private readonly Linear lin;
-
-    public SequenceClassifier(RecurrentCell cell, long classes, bool glorotReadout = false) : base("SequenceClassifier")
-    {
-        if (classes <= 0) throw new ArgumentException($"classes must be positive (got {classes})");
-        rnn = cell;
-        lin = nn.Linear(cell.OutputSize, classes);
-        if (glorotReadout)
-            using (no_grad()) nn.init.xavier_normal_(lin.weight!);
-        RegisterComponents();
-    }
-
-    public RecurrentCell Cell => rnn;
-
-    public Linear Readout => lin;
-
-    /// <summary>How the cell is unrolled (fused BPTT by default).</summary>
-    public UnrollMode Mode { get; set; } = UnrollMode.Fused;
+    public SequenceClassifier(RecurrentCell cell, long classes, bool glorotReadout = false)
+        : base("SequenceClassifier", cell, classes, glorotReadout)
+        => RegisterComponents();
 
     /// <summary>x [T, B, in] → logits [B, classes] from the features after the last step.</summary>
-    public override Tensor forward(Tensor input)
-    {
-        var (features, _) = SequenceRunner.Run(rnn, input, null, Mode);
-        return lin.forward(features[-1]);
-    }
-
-    /// <summary>The task loss plus the cell's regulariser (nnRNN's δ term).</summary>
-    public Tensor WithPenalty(Tensor taskLoss)
-    {
-        var penalty = rnn.Penalty();
-        return penalty is null ? taskLoss : taskLoss + penalty;
-    }
+    public override Tensor forward(Tensor input) => lin.forward(Features(input)[-1]);
 
     /// <summary>
     /// Copies every parameter and buffer of <paramref name="source"/> (same architecture) into this
