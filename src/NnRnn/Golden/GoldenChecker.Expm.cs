@@ -11,12 +11,11 @@ public sealed partial class GoldenChecker
     {
         var a64 = GoldenTensor.Read(e.GetProperty("A_float64"), ScalarType.Float64);
         var e64 = GoldenTensor.Read(e.GetProperty("E_float64"), ScalarType.Float64);
-        var frechet64 = new Tolerance(Math.Max(expm64.Abs * 10, 1e-11), expm64.Rel);
         r.Add("expm.f64", expm64.Compare(MatrixExponential.Expm(a64), GoldenTensor.Read(e.GetProperty("expm_float64"))));
-        r.Add("frechet.f64", frechet64.Compare(MatrixExponential.Frechet(a64, e64), GoldenTensor.Read(e.GetProperty("expm_frechet_float64"))));
+        r.Add("frechet.f64", expm64.Compare(MatrixExponential.Frechet(a64, e64), GoldenTensor.Read(e.GetProperty("expm_frechet_float64"))));
         var a32 = GoldenTensor.Read(e.GetProperty("A"), ScalarType.Float32);
         var e32 = GoldenTensor.Read(e.GetProperty("E"), ScalarType.Float32);
         r.Add("expm.f32", orthogonal.Compare(MatrixExponential.Expm(a32), GoldenTensor.Read(e.GetProperty("expm_float32"))));
-        r.Add("frechet.f32", new Tolerance(orthogonal.Abs * 2, 0).Compare(MatrixExponential.Frechet(a32, e32), GoldenTensor.Read(e.GetProperty("expm_frechet_float32"))));
+        r.Add("frechet.f32", orthogonal.Compare(MatrixExponential.Frechet(a32, e32), GoldenTensor.Read(e.GetProperty("expm_frechet_float32"))));
     }
 }

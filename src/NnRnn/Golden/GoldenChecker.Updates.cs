@@ -3,6 +3,7 @@ using NnRnn.Cells;
 using NnRnn.Optim;
 using NnRnn.Tasks;
 using NnRnn.Training;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -11,7 +12,18 @@ namespace NnRnn.Golden;
 /// <summary>Full copy-task updates: parameter groups, loss, gradients and every parameter after the step.</summary>
 public sealed partial class GoldenChecker
 {
-    private void CheckUpdate(JsonElement u, UnrollMode mode, CaseResult r)
+    /// <summary>A copy-task model as a case describes it, loaded with <c>params_before</c>, and its optimizer.</summary>
+    private sealed record UpdateSetup(string Net, long Hidden, CopyTask Task, RecurrentCell Cell, RecurrentModel Model,
+        RecurrentOptimizer Optimizer) : IDisposable
+    {
+        public void Dispose()
+        {
+            Optimizer.Dispose();
+            Model.Dispose();
+        }
+    }
+
+    private static UpdateSetup BuildUpdate(JsonElement u, UnrollMode mode, double eps, ScalarType dtype = ScalarType.Float32)
     {
         var net = CellFactory.Canonical(u.GetProperty("net_type").GetString()!);
         var sizes = u.GetProperty("sizes");
@@ -23,23 +35,34 @@ public sealed partial class GoldenChecker
         var alam = hp.TryGetProperty("alam", out var a) ? a.GetDouble() : 0;
         var cell = CellFactory.Create(new CellSpec(net, sizes.GetProperty("input").GetInt64(), hidden,
             ReferenceActivation(net, nonlin), HasOrthogonal(net) || net == "RNN-orth" ? "cayley" : "xavier", "xavier", net == "nnRNN" ? alam : 0));
-        using var model = new RecurrentModel(cell, classes) { Mode = mode };
+        var model = new RecurrentModel(cell, classes) { Mode = mode };
         Load(model, net, hidden, u.GetProperty("params_before"), "rnn.");
-
-        var x = GoldenTensor.Read(u.GetProperty("x"), ScalarType.Float32);
-        var y = GoldenTensor.Read(u.GetProperty("y")).reshape(x.shape[0], x.shape[1]);
+        if (dtype != ScalarType.Float32)
+        {
+            model.to(dtype); // before the optimizer, which holds the parameters
+            foreach (var f in cell.OrthogonalFactors()) f.Refresh();
+        }
         var settings = new OptimizerSettings
         {
             Kind = OptimizerSettings.CanonicalKind(hp.GetProperty("optimizer").GetString()!),
             LearningRate = hp.GetProperty("lr").GetDouble(),
             OrthogonalLearningRate = hp.GetProperty("lr_orth").GetDouble(),
             Alpha = hp.GetProperty("alpha").GetDouble(),
-            Betas = (hp.GetProperty("betas")[0].GetDouble(), hp.GetProperty("betas")[1].GetDouble()),
+            Betas = hp.TryGetProperty("betas", out var b) ? (b[0].GetDouble(), b[1].GetDouble()) : (0.9, 0.999),
             TDecay = hp.GetProperty("Tdecay").GetDouble(),
             Clip = hp.TryGetProperty("clip", out var clip) && clip.ValueKind == JsonValueKind.Number ? clip.GetDouble() : 0,
-            Eps = u.TryGetProperty("param_groups", out var pg) && pg.GetArrayLength() > 0 && pg[0].TryGetProperty("eps", out var eps) ? eps.GetDouble() : 1e-8,
+            Eps = eps,
         };
-        using var optimizer = new RecurrentOptimizer(model, cell, settings);
+        return new UpdateSetup(net, hidden, task, cell, model, new RecurrentOptimizer(model, cell, settings));
+    }
+
+    private void CheckUpdate(JsonElement u, UnrollMode mode, CaseResult r)
+    {
+        double eps = u.TryGetProperty("param_groups", out var pg) && pg.GetArrayLength() > 0 && pg[0].TryGetProperty("eps", out var e) ? e.GetDouble() : 1e-8;
+        using var setup = BuildUpdate(u, mode, eps);
+        var (net, hidden, task, cell, model, optimizer) = (setup.Net, setup.Hidden, setup.Task, setup.Cell, setup.Model, setup.Optimizer);
+        var x = GoldenTensor.Read(u.GetProperty("x"), ScalarType.Float32);
+        var y = GoldenTensor.Read(u.GetProperty("y")).reshape(x.shape[0], x.shape[1]);
         r.Add("param_groups", CompareGroups(u, model, net, hidden, optimizer));
 
         optimizer.ZeroGrad();
@@ -73,17 +96,18 @@ public sealed partial class GoldenChecker
         {
             var loc = p.Name.StartsWith("rnn.") ? ReferenceNames.Map(net, p.Name[4..], hidden) : new ParameterLocation(p.Name);
             if (loc.Unused) continue;
-            var want = GoldenTensor.Read(p.Value);
+            // The update itself (after − before), per tensor: a parameter of magnitude 1 hides a wrong step of 1e-5.
+            var before = GoldenTensor.Read(u.GetProperty("params_before").GetProperty(p.Name));
+            var want = GoldenTensor.Read(p.Value) - before;
             if (loc.IsOrthogonalMatrix)
             {
-                using (no_grad()) r.Add("after." + p.Name, orthogonal.Compare(factor!.Matrix(), want));
+                using (no_grad()) r.Add("step." + p.Name, orthogonal.Compare(factor!.Matrix() - before, want));
                 continue;
             }
             var name = (p.Name.StartsWith("rnn.") ? "rnn." : "") + loc.Name;
             var got = ours[name];
             Tensor value = loc.Index is int k ? got.reshape(-1)[k].reshape(1) : got;
-            var tol = factor is not null && got.Handle == factor.Log.Handle ? new Tolerance(1e-7, 1e-6) : new Tolerance(1e-6, 1e-5);
-            r.Add("after." + p.Name, tol.Compare(value, want));
+            using (no_grad()) r.Add("step." + p.Name, forward.Compare(value.detach() - before.reshape(value.shape), want.reshape(value.shape)));
         }
     }
 

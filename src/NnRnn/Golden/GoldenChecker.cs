@@ -6,10 +6,11 @@ using static TorchSharp.torch;
 namespace NnRnn.Golden;
 
 /// <summary>
-/// Checks our implementation against a golden file of the schema of <c>ref_golden.json</c>
-/// (values computed by the original PyTorch code): cell forward passes and gradients on both
-/// unroll paths, the orthogonal step on both gradient routes, full copy-task updates, expm and
-/// its Fréchet derivative, and the initialisers. Sizes, seeds and values are read from the file.
+/// Checks our implementation against a golden file computed by the original PyTorch code. Two
+/// kinds (<see cref="GoldenKind"/>): single cases as <c>ref_golden.json</c> (cell forward passes and
+/// gradients on both unroll paths, the orthogonal step on both gradient routes, full copy-task
+/// updates, expm and its Fréchet derivative, the initialisers) and whole trajectories as
+/// <c>ref_trajectory.json</c>. Sizes, seeds, values and tolerances are read from the file.
 /// </summary>
 public sealed partial class GoldenChecker
 {
@@ -18,24 +19,64 @@ public sealed partial class GoldenChecker
     private readonly Tolerance orthogonal;
     private readonly Tolerance expm64;
 
-    public GoldenChecker(JsonElement root)
+    /// <summary>Validates <paramref name="root"/> (see <see cref="GoldenSchema"/>); <paramref name="file"/> names it in errors.</summary>
+    public GoldenChecker(JsonElement root, string file = "golden file")
     {
         this.root = root;
-        forward = Tolerance.FromSuggestion(root, "float32_forward_and_grads", new(1e-6, 1e-5));
-        orthogonal = Tolerance.FromSuggestion(root, "orthogonal_step_and_expm_float32", new(1e-5, 0));
-        expm64 = Tolerance.FromSuggestion(root, "expm_float64", new(1e-12, 0));
+        Kind = GoldenSchema.Validate(root, file);
+        if (Kind == GoldenKind.Cases)
+        {
+            var suggested = root.GetProperty("tolerances_suggested");
+            forward = Tolerance.FromSuggestion(suggested, "float32_forward_and_grads", file);
+            orthogonal = Tolerance.FromSuggestion(suggested, "orthogonal_step_and_expm_float32", file);
+            expm64 = Tolerance.FromSuggestion(suggested, "expm_float64", file);
+        }
+        else
+        {
+            forward = orthogonal = expm64 = new Tolerance(0, 0); // trajectories use TrajectoryTolerance
+        }
     }
 
-    /// <summary>Reads and checks a golden file; one <see cref="CaseResult"/> per case.</summary>
+    public GoldenKind Kind { get; }
+
+    /// <summary>
+    /// Reads, validates and checks a golden file; one <see cref="CaseResult"/> per case. A file that
+    /// cannot be read or is not a golden file throws <see cref="GoldenFileException"/> (one line).
+    /// </summary>
     public static List<CaseResult> CheckFile(string path)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        return new GoldenChecker(doc.RootElement).CheckAll();
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new GoldenFileException(path, "cannot be read (" + ex.Message.Split('\n')[0].Trim() + ")");
+        }
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 256 });
+        }
+        catch (JsonException ex)
+        {
+            throw new GoldenFileException(path, $"not JSON (line {(ex.LineNumber ?? 0) + 1}: {ex.Message.Split('\n')[0].Trim()})");
+        }
+        using (doc)
+            return new GoldenChecker(doc.RootElement, path).CheckAll();
     }
 
     public List<CaseResult> CheckAll()
     {
         var results = new List<CaseResult>();
+        if (Kind == GoldenKind.Trajectories)
+        {
+            foreach (var t in Items("trajectories"))
+                foreach (var mode in new[] { UnrollMode.Fused, UnrollMode.StepByStep })
+                    results.Add(Guard($"{Name(t)}[{ModeName(mode)}]", r => CheckTrajectory(t, mode, r)));
+            return results;
+        }
         foreach (var c in Items("cells"))
             foreach (var mode in new[] { UnrollMode.Fused, UnrollMode.StepByStep })
                 results.Add(Guard($"{Name(c)}[{ModeName(mode)}]", r => CheckCell(c, mode, r)));
@@ -68,6 +109,7 @@ public sealed partial class GoldenChecker
         {
             result.Error = ex.Message.Split('\n')[0];
         }
+        if (result.Error is null && result.Quantities.Count == 0) result.Error = "nothing to compare";
         return result;
     }
 }

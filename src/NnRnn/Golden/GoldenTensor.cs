@@ -33,6 +33,28 @@ public static class GoldenTensor
     public static Tensor? ReadOptional(JsonElement parent, string name, ScalarType? @as = null)
         => parent.TryGetProperty(name, out var e) && e.ValueKind != JsonValueKind.Null ? Read(e, @as) : null;
 
+    /// <summary>How many numbers (or "nan"/"inf" strings) a nested data list holds; -1 for anything else.</summary>
+    public static long Count(JsonElement e)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Number:
+            case JsonValueKind.String:
+                return 1;
+            case JsonValueKind.Array:
+                long n = 0;
+                foreach (var item in e.EnumerateArray())
+                {
+                    long c = Count(item);
+                    if (c < 0) return -1;
+                    n += c;
+                }
+                return n;
+            default:
+                return -1;
+        }
+    }
+
     private static void Flatten(JsonElement e, List<double> into)
     {
         if (e.ValueKind == JsonValueKind.Array)
