@@ -17,7 +17,7 @@ namespace NnRnn.Tests;
 [Collection(PsmnistCollection.Name)]
 public class PsmnistTests
 {
-    private const int Side = 4;   // 16 pixels → 16 steps
+    private const int Side = 28;  // MNIST-family files must be 28×28 (784 steps)
 
     /// <summary>A data root whose mnist/ folder holds small IDX files: label i % 10, a bright pixel column per class.</summary>
     private static TempDir SmallData(int train = 60, int test = 20)
@@ -193,7 +193,7 @@ public class PsmnistTests
         var best = rows.OrderByDescending(r => r.ValidAccuracy).ThenBy(r => r.ValidLoss).First();
         Assert.Equal(best.Epoch, (int)summary["best_epoch"]);
         Assert.Equal(best.ValidAccuracy, (double)summary["best_valid_accuracy"]);
-        Assert.Equal((50, 10, 20, 16), ((int)summary["train_images"], (int)summary["valid_images"], (int)summary["test_images"], (int)summary["seq_len"]));
+        Assert.Equal((50, 10, 20, Side * Side), ((int)summary["train_images"], (int)summary["valid_images"], (int)summary["test_images"], (int)summary["seq_len"]));
 
         using var opts = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "options.json")));
         Assert.Equal(Path.GetFullPath(root.Path), opts.RootElement.GetProperty("data-dir").GetString());

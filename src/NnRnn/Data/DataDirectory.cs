@@ -9,13 +9,26 @@ public sealed class DataDirectory
 {
     public const string EnvironmentVariable = "NNRNN_DATA";
 
-    /// <param name="explicitRoot">The user's --data-dir; null for the default.</param>
+    /// <param name="explicitRoot">The user's --data-dir, the only place then read; null for the default
+    /// root, which also falls back to the datasets' system directories (Debian's Fashion-MNIST).</param>
     public DataDirectory(string? explicitRoot = null)
+        : this(string.IsNullOrEmpty(explicitRoot) ? DefaultRoot() : explicitRoot, isExplicit: !string.IsNullOrEmpty(explicitRoot))
     {
-        Root = Path.GetFullPath(string.IsNullOrEmpty(explicitRoot) ? DefaultRoot() : explicitRoot);
     }
 
+    private DataDirectory(string root, bool isExplicit)
+    {
+        Root = Path.GetFullPath(root);
+        IsExplicit = isExplicit;
+    }
+
+    /// <summary>A default-style root (system directories searched too) at <paramref name="root"/>, for tests.</summary>
+    public static DataDirectory WithFallbacks(string root) => new(root, isExplicit: false);
+
     public string Root { get; }
+
+    /// <summary>True for a --data-dir the user gave: nothing outside it is read.</summary>
+    public bool IsExplicit { get; }
 
     public string DatasetFolder(string dataset) => Path.Combine(Root, dataset);
 
@@ -37,23 +50,27 @@ public sealed class DataDirectory
     public IReadOnlyDictionary<string, string> ResolveFiles(string dataset) => ResolveFiles(DatasetCatalog.Get(dataset));
 
     /// <summary>
-    /// Finds every file of <paramref name="spec"/> under any of its names, first in the dataset's
-    /// folder, then in the root itself (a --data-dir pointing straight at the files), then in the
-    /// spec's system directories; the first missing file throws
-    /// <see cref="DataMissingException"/> naming it and the command that downloads it.
+    /// Finds every file of <paramref name="spec"/> (under any of its names) in ONE place, so sources
+    /// never mix: the dataset's folder, else the root itself (a --data-dir pointing straight at the
+    /// files), else, for the default root only, the spec's system directories. When no place holds
+    /// them all, <see cref="DataMissingException"/> names the first file missing from the place that
+    /// holds the most, and the command that downloads it.
     /// </summary>
     public IReadOnlyDictionary<string, string> ResolveFiles(DatasetSpec spec)
     {
-        string[] places = [DatasetFolder(spec.Name), Root, .. spec.SystemDirectories ?? []];
-        var found = new Dictionary<string, string>();
-        foreach (var file in spec.Files)
-        {
-            var path = places.SelectMany(dir => file.AllNames.Select(name => Path.Combine(dir, name))).FirstOrDefault(File.Exists);
-            found[file.Name] = path ?? throw new DataMissingException(
-                $"{spec.Name}: missing {Describe(file)} " +
-                $"in {string.Join(" or ", places)}; download it with: {DownloadCommand(spec.Name)}");
-        }
-        return found;
+        if (IsExplicit && !Directory.Exists(Root))
+            throw new DataMissingException($"--data-dir {Root}: no such directory; download {spec.Name} with: {DownloadCommand(spec.Name)}");
+        string[] places = IsExplicit ? [DatasetFolder(spec.Name), Root] : [DatasetFolder(spec.Name), Root, .. spec.SystemDirectories ?? []];
+        string? Find(string dir, DataFile file) => file.AllNames.Select(name => Path.Combine(dir, name)).FirstOrDefault(File.Exists);
+        var complete = places.FirstOrDefault(dir => spec.Files.All(f => Find(dir, f) is not null));
+        if (complete is not null)
+            return spec.Files.ToDictionary(f => f.Name, f => Find(complete, f)!);
+        var closest = places.OrderByDescending(dir => spec.Files.Count(f => Find(dir, f) is not null)).First();
+        var missing = spec.Files.First(f => Find(closest, f) is null);
+        string where = spec.Files.Any(f => Find(closest, f) is not null)
+            ? $"in {closest} (which holds the other files; sources are not mixed)"
+            : $"in {string.Join(" or ", places)}";
+        throw new DataMissingException($"{spec.Name}: missing {Describe(missing)} {where}; download it with: {DownloadCommand(spec.Name)}");
     }
 
     /// <summary>The four IDX files of mnist or fashion-mnist.</summary>

@@ -11,7 +11,8 @@ internal static class PtbTokenizer
         var ids = new List<long>();
         int lineNumber = 0;
         bool anyToken = false;
-        foreach (var line in File.ReadLines(path))
+        using var reader = new StringReader(StrictUtf8.ReadAllText(path));
+        for (var line = reader.ReadLine(); line is not null; line = reader.ReadLine())
         {
             lineNumber++;
             foreach (var token in line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))

@@ -59,7 +59,7 @@ public sealed record PsmnistOptions : RunOptions
     public PsmnistOptions WithResolvedData() => this with
     {
         Dataset = Dataset.ToLowerInvariant(),
-        DataDir = new DataDirectory(DataDir).Root,
+        DataDir = DataDir is null ? null : new DataDirectory(DataDir).Root, // null keeps the default's fallbacks
     };
 
     /// <summary>Where this run's dataset files are.</summary>
