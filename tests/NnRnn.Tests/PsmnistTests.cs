@@ -229,7 +229,7 @@ public class PsmnistTests
 
     private static PsmnistOptions Learning(bool permute) => new()
     {
-        Dataset = "fashion-mnist", DataDir = "/nonexistent-nnrnn-root", NetType = "nnRNN", Nhid = 64, Nonlin = "tanh",
+        Dataset = "fashion-mnist", DataDir = "/usr/share/datasets/fashion-mnist", NetType = "nnRNN", Nhid = 64, Nonlin = "tanh",
         Lr = 1e-3, LrOrth = 1e-4, Batch = 20, Epochs = 2, LimitTrain = 1000, ValSize = 200, LimitTest = 500,
         Permute = permute, RandomSeed = 400,
     };

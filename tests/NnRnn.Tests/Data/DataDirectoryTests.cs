@@ -79,7 +79,7 @@ public sealed class DataDirectoryTests : IDisposable
         File.WriteAllText(Path.Combine(system, "a.gz"), "");
         var spec = new DatasetSpec("fake", [], [new DataFile("a.gz", [])], SystemDirectories: [system]);
 
-        var files = new DataDirectory(Path.Combine(_dir.Path, "root")).ResolveFiles(spec);
+        var files = DataDirectory.WithFallbacks(Path.Combine(_dir.Path, "root")).ResolveFiles(spec);
 
         Assert.Equal(Path.Combine(system, "a.gz"), files["a.gz"]);
     }
@@ -87,7 +87,7 @@ public sealed class DataDirectoryTests : IDisposable
     [Fact]
     public void MissingFashionMnistMentionsTheSystemDirectory()
     {
-        var e = Assert.Throws<DataMissingException>(() => new DataDirectory(_dir.Path).ResolveFiles(
+        var e = Assert.Throws<DataMissingException>(() => DataDirectory.WithFallbacks(_dir.Path).ResolveFiles(
             DatasetCatalog.FashionMnist with { SystemDirectories = [Path.Combine(_dir.Path, "nowhere")] }));
         Assert.Contains($"or {_dir.Path}/nowhere; download it with: nnrnn data download fashion-mnist --dir {_dir.Path}", e.Message);
     }
@@ -95,7 +95,7 @@ public sealed class DataDirectoryTests : IDisposable
     [FactRequiresFile(TestData.FashionTrainImages)]
     public void FindsDebiansFashionMnist()
     {
-        var paths = new DataDirectory(_dir.Path).ResolveIdx("fashion-mnist");
+        var paths = DataDirectory.WithFallbacks(_dir.Path).ResolveIdx("fashion-mnist");
         Assert.Equal(TestData.FashionTrainImages, paths.TrainImages);
     }
 

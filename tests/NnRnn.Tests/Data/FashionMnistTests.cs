@@ -9,7 +9,7 @@ public sealed class FashionMnistTests
     [FactRequiresFile(TestData.FashionTrainImages)]
     public void RealFilesHaveTheExpectedShapeAndLabels()
     {
-        var paths = new DataDirectory("/nonexistent-nnrnn-root").ResolveIdx("fashion-mnist");
+        var paths = DataDirectory.WithFallbacks("/nonexistent-nnrnn-root").ResolveIdx("fashion-mnist");
 
         var train = paths.ReadTrain();
         var test = paths.ReadTest();
