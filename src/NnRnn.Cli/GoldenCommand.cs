@@ -8,12 +8,16 @@ public static class GoldenCommand
 {
     public static Command Create()
     {
-        var file = new Argument<string>("FILE") { Description = "a golden file with the schema of ref_golden.json" };
-        var command = new Command("golden", "Check every model against a golden file; exit 0 only if all cases pass.");
+        var file = new Argument<string>("FILE")
+        {
+            Description = "a golden file: single cases (schema of ref_golden.json) or trajectories (ref_trajectory.json); the kind is detected",
+        };
+        var command = new Command("golden", "Check every model against a golden file; exit 0 only if all cases pass, 1 if one fails, 2 if the file is not a golden file.");
         command.Arguments.Add(file);
         command.SetAction(r => CommandLine.Guard(() =>
         {
             var path = r.GetValue(file)!;
+            if (Directory.Exists(path)) throw new GoldenFileException(path, "it is a directory");
             if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such golden file");
             TorchSharp.torch.set_num_threads(1);
             var results = GoldenChecker.CheckFile(path);
