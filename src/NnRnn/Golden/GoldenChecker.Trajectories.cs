@@ -56,10 +56,12 @@ public sealed partial class GoldenChecker
         for (int i = 0; i < k; i++)
         {
             double err = Math.Abs(run.Losses[i] - want[i]);
-            if (double.IsNaN(err)) err = double.PositiveInfinity;
+            double bound = tolerance.LossBound(i + 1, want[i]);
+            // A non-finite loss or envelope (a run that diverged) can never pass.
+            if (!double.IsFinite(err) || !double.IsFinite(bound)) err = double.PositiveInfinity;
             worst = Math.Max(worst, err);
-            worstShare = Math.Max(worstShare, err / tolerance.LossBound(i + 1, want[i]));
-            if (!(err <= tolerance.LossBound(i + 1, want[i]))) firstFail ??= i + 1;
+            worstShare = Math.Max(worstShare, err / bound);
+            if (!(err <= bound)) firstFail ??= i + 1;
         }
         r.Add($"loss(1..{k})", (worst, firstFail is null));
         r.Add("loss/bound", (worstShare, worstShare <= 1)); // how much of the rounding bound the worst update uses
@@ -139,7 +141,6 @@ public sealed partial class GoldenChecker
                 after[p.Name] = value.detach().to_type(ScalarType.Float64).clone().MoveToOuterDisposeScope();
             }
         }
-        foreach (var v in after.Values) v.MoveToOuterDisposeScope();
         return new TrajectoryRun(t.GetProperty("name").GetString()!, losses, accuracies, after);
     }
 
