@@ -29,6 +29,17 @@ public sealed class GoldenTrajectoryTests
         return checker.CheckAll();
     }
 
+    [Fact]
+    public void A_held_out_trajectory_file_with_another_seed_and_size_passes()
+    {
+        // ../shared/bench/ref_trajectory.py --updates 25 --T 60 --nhid 48 --seed 23 (the original code, run here)
+        var results = GoldenChecker.CheckFile(TestSupport.Fixture("heldout_trajectory.json"));
+        Assert.Equal(8, results.Count);
+        var failures = results.Where(r => !r.Passed).Select(r => r.Line()).ToList();
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        Assert.All(results, r => Assert.Contains(r.Quantities, q => q.Quantity == "loss(1..25)"));
+    }
+
     [Theory]
     [InlineData("LSTM", 0)]
     [InlineData("expRNN", 0)]
