@@ -68,7 +68,7 @@ public sealed class DataDirectory
         var closest = places.OrderByDescending(dir => spec.Files.Count(f => Find(dir, f) is not null)).First();
         var missing = spec.Files.First(f => Find(closest, f) is null);
         string where = spec.Files.Any(f => Find(closest, f) is not null)
-            ? $"in {closest} (which holds the other files; sources are not mixed)"
+            ? $"in {closest} (which holds some of its files; sources are not mixed)"
             : $"in {string.Join(" or ", places)}";
         throw new DataMissingException($"{spec.Name}: missing {Describe(missing)} {where}; download it with: {DownloadCommand(spec.Name)}");
     }
