@@ -1,0 +1,38 @@
+using NnRnn.Analysis.Dynamics;
+using ScottPlot;
+
+namespace NnRnn.Analysis.Figures;
+
+/// <summary>
+/// Transient norms on a log axis (the paper's Fig. 1b): per matrix, the ensemble mean of ‖h_t‖ with
+/// its 10–90 % band, and the mean across-unit standard deviation (dashed).
+/// </summary>
+public static class TransientFigure
+{
+    public static void Save(string path, string title, IReadOnlyList<(string Label, TransientEnsemble Ensemble)> series)
+    {
+        var plot = Figure.Create(title, "time step t", "‖h_t‖ and across-unit std (log scale)");
+        double floor = 1e-12;
+        for (int s = 0; s < series.Count; s++)
+        {
+            var (label, e) = series[s];
+            var t = Enumerable.Range(0, e.Norm.Mean.Length).Select(i => (double)i).ToArray();
+            var color = Figure.SeriesColor(s);
+            var band = plot.Add.FillY(t, LogAxis.Log10(e.Norm.Q10, floor), LogAxis.Log10(e.Norm.Q90, floor));
+            band.FillColor = color.WithAlpha(0.2);
+            band.LineColor = Colors.Transparent;
+            band.LegendText = $"{label}: ‖h_t‖ 10–90 %";
+            var mean = plot.Add.ScatterLine(t, LogAxis.Log10(e.Norm.Mean, floor));
+            mean.Color = color;
+            mean.LineWidth = 2;
+            mean.LegendText = $"{label}: mean ‖h_t‖";
+            var spread = plot.Add.ScatterLine(t, LogAxis.Log10(e.UnitSpread.Mean, floor));
+            spread.Color = color;
+            spread.LinePattern = LinePattern.Dashed;
+            spread.LegendText = $"{label}: mean across-unit std";
+        }
+        LogAxis.ApplyLeft(plot);
+        plot.ShowLegend(Alignment.UpperRight);
+        Figure.Save(plot, path);
+    }
+}

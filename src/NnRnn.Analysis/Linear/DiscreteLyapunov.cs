@@ -1,0 +1,56 @@
+using static TorchSharp.torch;
+
+namespace NnRnn.Analysis.Linear;
+
+/// <summary>
+/// The noise covariance of h_{t+1} = A h_t + ξ_t, ξ ~ N(0, I): C = Σ_{k≥0} A^k (A^k)ᵀ, the solution
+/// of the discrete Lyapunov equation C = A C Aᵀ + I (Ganguli et al. 2008).
+/// </summary>
+public static class DiscreteLyapunov
+{
+    /// <summary>
+    /// Smith's doubling, C_{2K} = C_K + A^K C_K (A^K)ᵀ, until the new terms are negligible. When the
+    /// series has not converged after <paramref name="maxTerms"/> terms (spectral radius ≥ 1 or
+    /// close to it) the sum is truncated at exactly that many terms.
+    /// </summary>
+    public static LyapunovSolution Solve(double[,] a, int maxTerms, double tolerance = 1e-14)
+    {
+        Dense.RequireSquare(a, "Lyapunov equation");
+        if (maxTerms < 1) throw new ArgumentException($"Lyapunov equation: the number of terms must be positive (got {maxTerms})");
+        using var scope = NewDisposeScope();
+        var power = Dense.Tensor(a);
+        int n = a.GetLength(0);
+        var c = eye(n, dtype: ScalarType.Float64);
+        long terms = 1;
+        while (terms < maxTerms)
+        {
+            var added = power.matmul(c).matmul(power.t());
+            c = c + added;
+            terms *= 2;
+            if (added.norm().item<double>() <= tolerance * c.norm().item<double>())
+                return Finish(c, (int)Math.Min(terms, int.MaxValue), converged: true);
+            power = power.matmul(power);
+        }
+        // Not converged: the exact truncated sum Σ_{k<maxTerms}, by C ← A C Aᵀ + I.
+        var ta = Dense.Tensor(a);
+        c = eye(n, dtype: ScalarType.Float64);
+        for (int k = 1; k < maxTerms; k++)
+        {
+            using var step = NewDisposeScope();
+            c = (ta.matmul(c).matmul(ta.t()) + eye(n, dtype: ScalarType.Float64)).MoveToOuterDisposeScope();
+        }
+        return Finish(c, maxTerms, converged: false);
+    }
+
+    private static LyapunovSolution Finish(Tensor c, int terms, bool converged)
+    {
+        if (!c.isfinite().all().item<bool>())
+            throw new ArgumentException("Lyapunov equation: the noise covariance overflows (the matrix is strongly expanding); use a shorter --horizon");
+        return new LyapunovSolution(Dense.FromTensor(c), terms, converged);
+    }
+}
+
+/// <param name="C">Σ_{k&lt;Terms} A^k (A^k)ᵀ.</param>
+/// <param name="Terms">How many terms the sum holds (a power of two when converged).</param>
+/// <param name="Converged">False when the sum was truncated because it does not converge in time.</param>
+public sealed record LyapunovSolution(double[,] C, int Terms, bool Converged);
