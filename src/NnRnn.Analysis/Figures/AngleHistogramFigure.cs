@@ -25,6 +25,7 @@ public static class AngleHistogramFigure
             line.ConnectStyle = ConnectStyle.StepHorizontal;
             line.LineWidth = 2;
             line.Color = Figure.SeriesColor(s);
+            if (s > 0) line.LinePattern = LinePattern.Dashed;   // overlapping outlines stay visible
             line.LegendText = $"{label} ({angles.Length} blocks)";
         }
         plot.Axes.SetLimitsX(0, Math.PI);

@@ -12,7 +12,7 @@ public static class Figure
     {
         RequireFont();
         var plot = new Plot();
-        plot.Font.Set(Fonts.Sans);
+        plot.Font.Set(FontName);
         plot.Title(title, size: 16);
         plot.XLabel(xLabel, size: 14);
         plot.YLabel(yLabel, size: 14);
@@ -27,6 +27,9 @@ public static class Figure
 
     /// <summary>A distinct colour per series (category10).</summary>
     public static Color SeriesColor(int index) => new ScottPlot.Palettes.Category10().GetColor(index);
+
+    /// <summary>DejaVu Sans when installed (Debian's fonts-dejavu-core), else ScottPlot's sans-serif choice.</summary>
+    private static string FontName => SkiaSharp.SKFontManager.Default.FontFamilies.Contains("DejaVu Sans") ? "DejaVu Sans" : Fonts.Sans;
 
     /// <summary>
     /// Skia finds fonts under /usr/share/fonts; a bare system (a fresh Debian container) has none
