@@ -60,7 +60,7 @@ public static class AnalyzeCompareCommand
         for (int k = 0; k < rows[0].Count; k++)
         {
             if (rows.All(row => row[k].Value is null)) continue;
-            text.Append("| ").Append(rows[0][k].Label).Append(" | ")
+            text.Append("| ").Append(rows[0][k].Label.Replace("|", "\\|")).Append(" | ")
                 .Append(string.Join(" | ", rows.Select(row => row[k].Value is double v ? Number(v) : "–"))).Append(" |\n");
         }
         return text.ToString();

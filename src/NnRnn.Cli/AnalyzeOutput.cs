@@ -15,6 +15,11 @@ public static class AnalyzeOutput
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
+    private static readonly JsonSerializerOptions Compact = new()
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
     /// <summary>Runs the body like <see cref="CommandLine.Guard"/>; a figure that cannot be drawn (no font) is one line, exit 1.</summary>
     public static int Guard(Func<int> body) => CommandLine.Guard(() =>
     {
@@ -41,8 +46,7 @@ public static class AnalyzeOutput
     public static void WriteJson(string path, JsonNode node) => File.WriteAllText(path, node.ToJsonString(Indented) + "\n");
 
     /// <summary>Prints the one JSON object of <c>--json</c> (compact, one line).</summary>
-    public static void PrintJson(JsonNode node)
-        => Console.WriteLine(node.ToJsonString(new JsonSerializerOptions(Indented) { WriteIndented = false }));
+    public static void PrintJson(JsonNode node) => Console.WriteLine(node.ToJsonString(Compact));
 
     public static JsonArray Numbers(IEnumerable<double> values) => new(values.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
 

@@ -36,14 +36,14 @@ public sealed class AnalyzeSources
             var run = RunReader.Read(dir, r.GetValue(checkpoint), r.GetValue(gate));
             result.Add(($"{run.Name} ({run.NetType})", run.Propagator));
         }
-        bool synthetic = dirs.Length == 0 || r.GetValue(n) is not null || r.GetValue(diag) is not null
-                         || r.GetValue(delay) is not null || r.GetValue(lower) is not null;
+        var (ds, alphas, betas) = (Given(r, diag), Given(r, delay), Given(r, lower));
+        bool synthetic = dirs.Length == 0 || r.GetValue(n) is not null || ds is not null || alphas is not null || betas is not null;
         if (!synthetic) return result;
         int size = r.GetValue(n) ?? 100;
         if (size < 1 || size > 4096) throw new ArgumentException($"--N: expected 1 to 4096 units, got {size}");
-        foreach (var d in r.GetValue(diag) ?? new[] { 0.0 })
-            foreach (var a in r.GetValue(delay) ?? new[] { 1.0 })
-                foreach (var b in r.GetValue(lower) ?? new[] { 0.0 })
+        foreach (var d in ds ?? new[] { 0.0 })
+            foreach (var a in alphas ?? new[] { 1.0 })
+                foreach (var b in betas ?? new[] { 0.0 })
                 {
                     if (!double.IsFinite(d) || !double.IsFinite(a) || !double.IsFinite(b))
                         throw new ArgumentException("--diag/--delay/--lower: values must be finite numbers");
@@ -51,6 +51,9 @@ public sealed class AnalyzeSources
                 }
         return result;
     }
+
+    /// <summary>The option's values, or null when it was not given (the parser yields an empty array then).</summary>
+    private static double[]? Given(ParseResult r, Option<double[]?> option) => r.GetValue(option) is { Length: > 0 } v ? v : null;
 
     private static Option<double[]?> Many(string name, string description)
         => new(name) { Description = description, AllowMultipleArgumentsPerToken = true, Arity = ArgumentArity.OneOrMore };

@@ -9,7 +9,8 @@ public static class CompareFigure
     public static void Save(string path, IReadOnlyList<(string Label, Complex[] Eigenvalues, double[] Angles)> runs)
     {
         var multiplot = new Multiplot();
-        multiplot.AddPlot(EigenvalueFigure.Build("Eigenvalues of W", runs.Select(r => (r.Label, r.Eigenvalues)).ToList()));
+        // A new Multiplot holds one empty plot: Reset replaces it.
+        multiplot.Reset(EigenvalueFigure.Build("Eigenvalues of W", runs.Select(r => (r.Label, r.Eigenvalues)).ToList()));
         multiplot.AddPlot(AngleHistogramFigure.Build("Rotation angles of the Schur blocks", runs.Select(r => (r.Label, r.Angles)).ToList()));
         multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);

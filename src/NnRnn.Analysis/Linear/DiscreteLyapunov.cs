@@ -8,38 +8,41 @@ namespace NnRnn.Analysis.Linear;
 /// </summary>
 public static class DiscreteLyapunov
 {
+    /// <summary>Doubling stops here: 2^20 terms is "infinite" for any spectral radius not within ~1e-5 of 1.</summary>
+    public const int MaxDoublingTerms = 1 << 20;
+
     /// <summary>
     /// Smith's doubling, C_{2K} = C_K + A^K C_K (A^K)ᵀ, until the new terms are negligible. When the
-    /// series has not converged after <paramref name="maxTerms"/> terms (spectral radius ≥ 1 or
-    /// close to it) the sum is truncated at exactly that many terms.
+    /// series does not converge (spectral radius ≥ 1, or the doubling overflows) the sum is
+    /// truncated at exactly <paramref name="truncateAt"/> terms: the covariance of a network started
+    /// from rest that many steps ago.
     /// </summary>
-    public static LyapunovSolution Solve(double[,] a, int maxTerms, double tolerance = 1e-14)
+    public static LyapunovSolution Solve(double[,] a, int truncateAt, double tolerance = 1e-14)
     {
         Dense.RequireSquare(a, "Lyapunov equation");
-        if (maxTerms < 1) throw new ArgumentException($"Lyapunov equation: the number of terms must be positive (got {maxTerms})");
+        if (truncateAt < 1) throw new ArgumentException($"Lyapunov equation: the number of terms must be positive (got {truncateAt})");
         using var scope = NewDisposeScope();
         var power = Dense.Tensor(a);
         int n = a.GetLength(0);
         var c = eye(n, dtype: ScalarType.Float64);
-        long terms = 1;
-        while (terms < maxTerms)
+        for (int terms = 1; terms < MaxDoublingTerms; terms *= 2)
         {
             var added = power.matmul(c).matmul(power.t());
             c = c + added;
-            terms *= 2;
+            if (!c.isfinite().all().item<bool>()) break;
             if (added.norm().item<double>() <= tolerance * c.norm().item<double>())
-                return Finish(c, (int)Math.Min(terms, int.MaxValue), converged: true);
+                return Finish(c, 2 * terms, converged: true);
             power = power.matmul(power);
         }
-        // Not converged: the exact truncated sum Σ_{k<maxTerms}, by C ← A C Aᵀ + I.
+        // Not converged: the exact truncated sum Σ_{k<truncateAt}, by C ← A C Aᵀ + I.
         var ta = Dense.Tensor(a);
         c = eye(n, dtype: ScalarType.Float64);
-        for (int k = 1; k < maxTerms; k++)
+        for (int k = 1; k < truncateAt; k++)
         {
             using var step = NewDisposeScope();
             c = (ta.matmul(c).matmul(ta.t()) + eye(n, dtype: ScalarType.Float64)).MoveToOuterDisposeScope();
         }
-        return Finish(c, maxTerms, converged: false);
+        return Finish(c, truncateAt, converged: false);
     }
 
     private static LyapunovSolution Finish(Tensor c, int terms, bool converged)
@@ -52,5 +55,5 @@ public static class DiscreteLyapunov
 
 /// <param name="C">Σ_{k&lt;Terms} A^k (A^k)ᵀ.</param>
 /// <param name="Terms">How many terms the sum holds (a power of two when converged).</param>
-/// <param name="Converged">False when the sum was truncated because it does not converge in time.</param>
+/// <param name="Converged">False when the series diverges and the sum was truncated.</param>
 public sealed record LyapunovSolution(double[,] C, int Terms, bool Converged);

@@ -39,5 +39,5 @@ public static class FisherMemory
 /// <param name="J">J(t) for t = 0 … horizon−1.</param>
 /// <param name="Total">Σ_t J(t) over the horizon (J_tot).</param>
 /// <param name="NoiseTerms">Terms in the noise covariance C.</param>
-/// <param name="NoiseConverged">False when C was truncated (the series diverges or converges too slowly).</param>
+/// <param name="NoiseConverged">False when C was truncated at the horizon (the series diverges).</param>
 public sealed record FisherCurve(double[] J, double Total, int NoiseTerms, bool NoiseConverged);
