@@ -53,6 +53,8 @@ public static class AnalyzeFisherCommand
                     ["j_total"] = c.Curve.Total,
                     ["noise_terms"] = c.Curve.NoiseTerms,
                     ["noise_converged"] = c.Curve.NoiseConverged,
+                    ["noise_condition"] = c.Curve.NoiseCondition,
+                    ["reliable"] = c.Curve.Reliable,
                     ["j"] = Numbers(c.Curve.J),
                 }).ToArray()),
                 ["out"] = folder,
@@ -63,7 +65,8 @@ public static class AnalyzeFisherCommand
             {
                 foreach (var (label, c) in curves)
                     Console.WriteLine($"{label}: J_tot = {Number(c.Total)} over {h} steps" +
-                                      (c.NoiseConverged ? "" : $" (noise covariance truncated at {c.NoiseTerms} terms: the series does not converge)"));
+                                      (c.NoiseConverged ? "" : $" (noise covariance truncated at {c.NoiseTerms} terms: the series does not converge)") +
+                                      (c.Reliable ? "" : $" (unreliable: cond(C) = {c.NoiseCondition:G2})"));
                 Console.WriteLine($"wrote {folder}/: fisher.png, fisher.csv, fisher.json");
             }
             return 0;

@@ -32,7 +32,7 @@ public static class TransientFigure
             spread.LegendText = $"{label}: mean across-unit std";
         }
         LogAxis.ApplyLeft(plot);
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Alignment.LowerRight);
         Figure.Save(plot, path);
     }
 }

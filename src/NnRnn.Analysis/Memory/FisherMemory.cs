@@ -30,9 +30,14 @@ public static class FisherMemory
         var columns = new List<Tensor> { tensor(u, dtype: ScalarType.Float64) / norm };
         for (int t = 1; t < horizon; t++) columns.Add(ta.matmul(columns[^1]));
         var e = stack(columns, 1);
-        var solved = linalg.solve(Dense.Tensor(lyapunov.C), e);
+        var c = Dense.Tensor(lyapunov.C);
+        var solved = linalg.solve(c, e);
         var j = (e * solved).sum(dim: 0).data<double>().ToArray();
-        return new FisherCurve(j, j.Sum(), lyapunov.Terms, lyapunov.Converged);
+        // C is symmetric positive definite: its condition number bounds the digits J(t) keeps.
+        var spectrum = linalg.eigvalsh(c);
+        double smallest = spectrum.min().item<double>();
+        double condition = smallest > 0 ? spectrum.max().item<double>() / smallest : double.PositiveInfinity;
+        return new FisherCurve(j, j.Sum(), lyapunov.Terms, lyapunov.Converged, condition);
     }
 }
 
@@ -40,4 +45,10 @@ public static class FisherMemory
 /// <param name="Total">Σ_t J(t) over the horizon (J_tot).</param>
 /// <param name="NoiseTerms">Terms in the noise covariance C.</param>
 /// <param name="NoiseConverged">False when C was truncated at the horizon (the series diverges).</param>
-public sealed record FisherCurve(double[] J, double Total, int NoiseTerms, bool NoiseConverged);
+/// <param name="NoiseCondition">cond₂(C); above ~1e12 (strongly non-normal A) J(t) loses most of its digits.</param>
+public sealed record FisherCurve(double[] J, double Total, int NoiseTerms, bool NoiseConverged, double NoiseCondition)
+{
+    public const double UnreliableCondition = 1e12;
+
+    public bool Reliable => NoiseCondition is > 0 and < UnreliableCondition;
+}
