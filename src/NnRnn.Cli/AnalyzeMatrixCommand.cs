@@ -46,18 +46,22 @@ public static class AnalyzeMatrixCommand
         return command;
     }
 
-    /// <summary>max |entry| above the diagonal blocks: the colour limit that keeps the feed-forward part visible.</summary>
-    private static double OffBlockMax(double[,] s, int[] blockStarts)
+    /// <summary>
+    /// Colour limit that keeps the feed-forward part visible: max |entry| above the diagonal blocks;
+    /// null (full range) when that part is rounding noise (a normal W), which clipping would inflate.
+    /// </summary>
+    private static double? OffBlockMax(double[,] s, int[] blockStarts)
     {
         int n = s.GetLength(0);
-        double max = 0;
+        double max = 0, all = 0;
+        foreach (var x in s) all = Math.Max(all, Math.Abs(x));
         for (int b = 0; b < blockStarts.Length; b++)
         {
             int end = b + 1 < blockStarts.Length ? blockStarts[b + 1] : n;
             for (int i = blockStarts[b]; i < end; i++)
                 for (int j = end; j < n; j++) max = Math.Max(max, Math.Abs(s[i, j]));
         }
-        return max;
+        return max > 1e-8 * all ? max : null;
     }
 
     private static void Write(string folder, MatrixReport report)

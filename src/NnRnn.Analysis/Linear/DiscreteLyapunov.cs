@@ -29,9 +29,10 @@ public static class DiscreteLyapunov
         {
             var added = power.matmul(c).matmul(power.t());
             c = c + added;
-            if (!c.isfinite().all().item<bool>()) break;
-            if (added.norm().item<double>() <= tolerance * c.norm().item<double>())
-                return Finish(c, 2 * terms, converged: true);
+            // Growth past 1e150 means divergence (and norms would overflow to ∞ ≤ ∞·tol).
+            double addedNorm = added.norm().item<double>(), total = c.norm().item<double>();
+            if (!double.IsFinite(total) || total > 1e150) break;
+            if (addedNorm <= tolerance * total) return Finish(c, 2 * terms, converged: true);
             power = power.matmul(power);
         }
         // Not converged: the exact truncated sum Σ_{k<truncateAt}, by C ← A C Aᵀ + I.

@@ -57,6 +57,19 @@ public class FisherMemoryTests
         Assert.All(curve.J, j => Assert.Equal(1.0 / 50, j, 10));
     }
 
+    [Fact]
+    public void AnExpandingMatrixTruncatesInsteadOfOverflowing()
+    {
+        // ρ = 1.01 (a trained nnRNN can sit just above 1): C_H = Σ_{k<H} ρ^{2k} I, J(t) = ρ^{2t} / Σ_{k<H} ρ^{2k}.
+        const double rho = 1.01;
+        int h = 80;
+        var curve = FisherMemory.Compute(Matrices.Scale(Matrices.RandomOrthogonal(12, 6), rho), null, h);
+        double sum = Enumerable.Range(0, h).Sum(k => Math.Pow(rho, 2 * k));
+        Assert.False(curve.NoiseConverged);
+        for (int t = 0; t < h; t++) Assert.Equal(Math.Pow(rho, 2 * t) / sum, curve.J[t], 10);
+        Assert.Equal(1.0, curve.Total, 10);
+    }
+
     [Theory]
     [InlineData(0.3, 0.9, 0.05)]
     [InlineData(0.0, 0.8, 0.1)]
