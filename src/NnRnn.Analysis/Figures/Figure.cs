@@ -37,7 +37,8 @@ public static class Figure
     /// </summary>
     private static void RequireFont()
     {
-        if (!SkiaSharp.SKFontManager.Default.FontFamilies.Any())
+        // Without fonts Skia reports one unnamed family and a default typeface with no glyphs.
+        if (SkiaSharp.SKFontManager.Default.FontFamilies.All(string.IsNullOrEmpty) || SkiaSharp.SKTypeface.Default.GlyphCount == 0)
             throw new FigureException("figures: no font installed (install fonts-dejavu-core: apt-get install fonts-dejavu-core)");
     }
 }
