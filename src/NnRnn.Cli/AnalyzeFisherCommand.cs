@@ -27,7 +27,7 @@ public static class AnalyzeFisherCommand
         {
             var matrices = sources.Read(r, out var firstRun);
             int h = r.GetValue(horizon), k = r.GetValue(unit);
-            if (h < 1 || h > 100_000) throw new ArgumentException($"--horizon: expected 1 to 100000, got {h}");
+            if (h < 1 || h > 10_000) throw new ArgumentException($"--horizon: expected 1 to 10000, got {h}");
             var curves = matrices.Select(x =>
             {
                 int n = x.Propagator.GetLength(0);

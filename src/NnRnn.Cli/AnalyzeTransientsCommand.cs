@@ -27,8 +27,8 @@ public static class AnalyzeTransientsCommand
         {
             var matrices = sources.Read(r, out var firstRun);
             int t = r.GetValue(steps), m = r.GetValue(samples);
-            if (t < 1 || t > 100_000) throw new ArgumentException($"--steps: expected 1 to 100000, got {t}");
-            if (m < 2 || m > 100_000) throw new ArgumentException($"--samples: expected 2 to 100000, got {m}");
+            if (t < 1 || t > 10_000) throw new ArgumentException($"--steps: expected 1 to 10000, got {t}");
+            if (m < 2 || m > 10_000) throw new ArgumentException($"--samples: expected 2 to 10000, got {m}");
             var ensembles = matrices.Select(x => (x.Label, Transients.Simulate(x.Propagator, t, m, r.GetValue(seed)))).ToList();
             var folder = Folder(r.GetValue(outDir), firstRun is null ? "analysis-synthetic" : Path.Combine(firstRun, "analysis"));
             TransientFigure.Save(Path.Combine(folder, "transients.png"),

@@ -15,6 +15,8 @@ public static class Transients
         Dense.RequireSquare(a, "transients");
         if (steps < 1) throw new ArgumentException($"--steps: must be positive (got {steps})");
         if (samples < 2) throw new ArgumentException($"--samples: need at least 2 initial states (got {samples})");
+        if ((long)steps * samples > 20_000_000)
+            throw new ArgumentException($"--steps x --samples: at most 2e7 recorded norms (got {(long)steps * samples})");
         using var scope = NewDisposeScope();
         var generator = new TorchSharp.torch.Generator((ulong)seed);
         int n = a.GetLength(0);
@@ -26,7 +28,12 @@ public static class Transients
         var spreads = new List<Tensor>();
         for (int t = 0; t <= steps; t++)
         {
-            if (t > 0) h = h.matmul(at);           // rows are states: (A h)ᵀ = hᵀ Aᵀ
+            if (t > 0)
+            {
+                var next = h.matmul(at);           // rows are states: (A h)ᵀ = hᵀ Aᵀ
+                h.Dispose();                       // keep one state matrix alive, not one per step
+                h = next;
+            }
             norms.Add(h.norm(1));
             spreads.Add(h.std(1, unbiased: false));
         }

@@ -11,8 +11,9 @@ public static class FisherFigure
         for (int s = 0; s < series.Count; s++)
         {
             var (label, j) = series[s];
-            var t = Enumerable.Range(0, j.Length).Select(i => (double)i).ToArray();
-            var line = plot.Add.ScatterLine(t, logScale ? LogAxis.Log10(j, 1e-6) : j);
+            int count = logScale ? LogAxis.PositivePrefix(j) : j.Length;
+            var t = Enumerable.Range(0, count).Select(i => (double)i).ToArray();
+            var line = plot.Add.ScatterLine(t, logScale ? LogAxis.Log10(j, count) : j);
             line.Color = Figure.SeriesColor(s);
             line.LineWidth = 2;
             line.LegendText = $"{label}: J_tot = {j.Sum():F3}";
