@@ -58,6 +58,18 @@ public class RunReaderTests
     }
 
     [Fact]
+    public void AMalformedStateDictOrMissingOptionsIsAClearError()
+    {
+        manual_seed(25);
+        var dir = SaveRun(new ExpRnnCell(1, 4), "expRNN");
+        File.WriteAllBytes(Path.Combine(dir, "junk.pt"), new byte[] { 1, 2, 3, 4 });
+        var ex = Assert.Throws<InvalidDataException>(() => RunReader.Read(dir, "junk.pt"));
+        Assert.Contains("junk.pt", ex.Message);
+        File.Delete(Path.Combine(dir, "options.json"));
+        Assert.Contains("options.json", Assert.Throws<FileNotFoundException>(() => RunReader.Read(dir)).Message);
+    }
+
+    [Fact]
     public void ExpRnnMatrixIsOrthogonal()
     {
         manual_seed(23);
