@@ -10,4 +10,5 @@ root.Subcommands.Add(PtbCommand.Create());
 root.Subcommands.Add(GoldenCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(DataCommand.Create());
+root.Subcommands.Add(AnalyzeCommand.Create());
 return CommandLine.Invoke(root, args);
