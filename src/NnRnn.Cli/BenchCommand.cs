@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using NnRnn.Benchmarks;
+using NnRnn.Experiments.Benchmarks;
 using NnRnn.Cells;
 
 namespace NnRnn.Cli;

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using NnRnn.Tasks;
-using NnRnn.Training;
+using NnRnn.Experiments.Tasks;
+using NnRnn.Experiments.Training;
 using Spectre.Console;
 
 namespace NnRnn.Cli;

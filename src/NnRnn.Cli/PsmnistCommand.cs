@@ -1,7 +1,7 @@
 using System.CommandLine;
-using NnRnn.Data;
-using NnRnn.Tasks;
-using NnRnn.Training;
+using NnRnn.Experiments.Data;
+using NnRnn.Experiments.Tasks;
+using NnRnn.Experiments.Training;
 using Spectre.Console;
 
 namespace NnRnn.Cli;

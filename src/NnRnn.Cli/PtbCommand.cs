@@ -1,5 +1,5 @@
 using System.CommandLine;
-using NnRnn.Training;
+using NnRnn.Experiments.Training;
 using Spectre.Console;
 
 namespace NnRnn.Cli;

@@ -1,5 +1,5 @@
-using NnRnn.Tasks;
-using NnRnn.Training;
+using NnRnn.Experiments.Tasks;
+using NnRnn.Experiments.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 using Xunit;

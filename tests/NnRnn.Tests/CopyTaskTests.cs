@@ -1,6 +1,6 @@
 using System.Text.Json;
-using NnRnn.Tasks;
-using NnRnn.Training;
+using NnRnn.Experiments.Tasks;
+using NnRnn.Experiments.Training;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;

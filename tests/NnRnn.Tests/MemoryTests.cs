@@ -1,7 +1,7 @@
 using NnRnn.Cells;
 using NnRnn.Optim;
-using NnRnn.Tasks;
-using NnRnn.Training;
+using NnRnn.Experiments.Tasks;
+using NnRnn.Experiments.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 using Xunit;

@@ -1,7 +1,7 @@
 using NnRnn.Cells;
 using NnRnn.Optim;
 using NnRnn.Orthogonal;
-using NnRnn.Training;
+using NnRnn.Experiments.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 using Xunit;
@@ -92,7 +92,7 @@ public class OrthogonalTests
     {
         using var scope = NewDisposeScope();
         manual_seed(4);
-        var task = new NnRnn.Tasks.CopyTask(5, copyLength: 3);
+        var task = new NnRnn.Experiments.Tasks.CopyTask(5, copyLength: 3);
         var cell = TestSupport.Cell(net, task.InputSize, 16);
         using var model = new RecurrentModel(cell, task.Classes);
         using var optimizer = new RecurrentOptimizer(model, cell, new OptimizerSettings { LearningRate = 1e-3, OrthogonalLearningRate = 1e-2 });

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using NnRnn.Cells;
-using NnRnn.Tasks;
+using NnRnn.Experiments.Tasks;
 using NnRnn.Tests.Data;
-using NnRnn.Training;
+using NnRnn.Experiments.Training;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -121,7 +121,7 @@ public class PsmnistTests
         Assert.Contains("--dataset", Assert.Throws<ArgumentException>(() => PsmnistRun.Run(Small(root.Path) with { Dataset = "ptb" }, dir)).Message);
         Assert.Contains("--epochs", Assert.Throws<ArgumentException>(() => PsmnistRun.Run(Small(root.Path) with { Epochs = 0 }, dir)).Message);
         Assert.Contains("--val-size", Assert.Throws<ArgumentException>(() => PsmnistRun.Run(Small(root.Path) with { ValSize = 60 }, dir)).Message);
-        var missing = Assert.Throws<NnRnn.Data.DataMissingException>(() => PsmnistRun.Run(Small(root.Path) with { DataDir = Path.Combine(root.Path, "none") }, dir));
+        var missing = Assert.Throws<NnRnn.Experiments.Data.DataMissingException>(() => PsmnistRun.Run(Small(root.Path) with { DataDir = Path.Combine(root.Path, "none") }, dir));
         Assert.Contains("nnrnn data download mnist", missing.Message);
         Assert.False(Directory.Exists(dir));
     }
@@ -203,7 +203,7 @@ public class PsmnistTests
         manual_seed(123);
         using var model = new SequenceClassifier(CellFactory.Create(options.CellSpec(1)), 10);
         model.load_py(Path.Combine(dir, "best.pt"));
-        using var data = SequentialMnist.Load(new NnRnn.Data.DataDirectory(root.Path).ResolveIdx("mnist"), permute: false);
+        using var data = SequentialMnist.Load(new NnRnn.Experiments.Data.DataDirectory(root.Path).ResolveIdx("mnist"), permute: false);
         var (loss, accuracy) = PsmnistRun.Evaluate(model, data, SequentialMnistSplit.Test, 8);
         Assert.Equal((double)summary["test_loss"], loss);
         Assert.Equal((double)summary["test_accuracy"], accuracy);

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using NnRnn.Cells;
-using NnRnn.Data;
+using NnRnn.Experiments.Data;
 using NnRnn.Optim;
 using NnRnn.Tests.Data;
-using NnRnn.Training;
+using NnRnn.Experiments.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 using Xunit;
@@ -166,12 +166,12 @@ public sealed class PtbTests : IDisposable
         optimizer.ScaleLearningRates(0.5);
         optimizer.ScaleLearningRates(0.5);
         var checkpoint = new Checkpoint();
-        optimizer.SaveTo(checkpoint);
+        checkpoint.PutOptimizers(optimizer);
 
         var cell2 = TestSupport.Cell("nnRNN", 4, 8);
         using var model2 = new LanguageModel(cell2, 5);
         using var restored = new RecurrentOptimizer(model2, cell2, settings);
-        restored.LoadFrom(checkpoint);
+        checkpoint.LoadOptimizers(restored);
         // TorchSharp 0.107's optimizer state dict carries the rates of every parameter group ...
         Assert.All(restored.Main.ParamGroups, g => Assert.Equal(5e-4, g.LearningRate));
         Assert.All(restored.Orthogonal!.ParamGroups, g => Assert.Equal(5e-5, g.LearningRate));

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using NnRnn.Training;
+using NnRnn.Experiments.Training;
 using Xunit;
 
 namespace NnRnn.Tests;

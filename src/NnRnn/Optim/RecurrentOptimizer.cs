@@ -78,18 +78,12 @@ public sealed class RecurrentOptimizer : IDisposable
         if (orthogonal is not null) foreach (var g in orthogonal.ParamGroups) g.LearningRate *= factor;
     }
 
-    /// <summary>Stores both optimizers' state (moments, step counts, learning rates).</summary>
-    public void SaveTo(Training.Checkpoint checkpoint)
+    /// <summary>
+    /// Rebuilds the cached orthogonal matrices from their coordinates: call after the parameters
+    /// were loaded from elsewhere (a checkpoint, a state dict).
+    /// </summary>
+    public void RefreshOrthogonalMatrices()
     {
-        checkpoint.PutOptimizer("optimizer.main", main);
-        if (orthogonal is not null) checkpoint.PutOptimizer("optimizer.orthogonal", orthogonal);
-    }
-
-    /// <summary>Restores what <see cref="SaveTo"/> stored; the orthogonal matrices are rebuilt.</summary>
-    public void LoadFrom(Training.Checkpoint checkpoint)
-    {
-        checkpoint.LoadOptimizer("optimizer.main", main);
-        if (orthogonal is not null) checkpoint.LoadOptimizer("optimizer.orthogonal", orthogonal);
         foreach (var f in factors) f.Refresh();
     }
 

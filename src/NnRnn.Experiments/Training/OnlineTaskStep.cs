@@ -1,0 +1,25 @@
+using NnRnn.Optim;
+using NnRnn.Experiments.Tasks;
+using static TorchSharp.torch;
+
+namespace NnRnn.Experiments.Training;
+
+/// <summary>One training update on an online task, in the reference's order.</summary>
+public static class OnlineTaskStep
+{
+    /// <summary>
+    /// zero_grad; forward; loss (+ the cell's penalty, which the reference's logged loss includes);
+    /// backward; orthogonal step; main step. Returns the loss and the task's score on this batch.
+    /// </summary>
+    public static (double Loss, double Score) Update(RecurrentModel model, RecurrentOptimizer optimizer,
+        IOnlineTask task, Tensor input, Tensor target)
+    {
+        using var scope = NewDisposeScope();
+        optimizer.ZeroGrad();
+        var outputs = model.forward(input);
+        var loss = model.WithPenalty(task.Loss(outputs, target));
+        loss.backward();
+        optimizer.Step();
+        return (loss.item<float>(), task.ScoreName is null ? double.NaN : task.Score(outputs, target));
+    }
+}

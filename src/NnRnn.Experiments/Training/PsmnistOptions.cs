@@ -1,0 +1,67 @@
+using System.Text.Json.Serialization;
+using NnRnn.Experiments.Data;
+
+namespace NnRnn.Experiments.Training;
+
+/// <summary>
+/// <c>nnrnn psmnist</c>; defaults are the seed's nnRNN sMNIST row (N = 512, RMSprop α = 0.99,
+/// lr 2e-4, lr_orth 2e-5, δ 0.1, T decay 1e-4, cayley), batch 100, 100 epochs, unpermuted MNIST.
+/// </summary>
+public sealed record PsmnistOptions : RunOptions
+{
+    /// <summary>The datasets <c>--dataset</c> accepts.</summary>
+    public static readonly string[] Datasets = { "mnist", "fashion-mnist" };
+
+    public PsmnistOptions()
+    {
+        Nhid = 512;
+        Batch = 100;
+        Lr = 2e-4;
+        LrOrth = 2e-5;
+        Alpha = 0.99;
+        Alam = 0.1;
+        Tdecay = 1e-4;
+    }
+
+    [JsonPropertyName("dataset")] public string Dataset { get; init; } = "mnist";
+
+    /// <summary>The data root (its <c>mnist</c>/<c>fashion-mnist</c> folders); null for <see cref="DataDirectory.DefaultRoot()"/>.</summary>
+    [JsonPropertyName("data-dir")] public string? DataDir { get; init; }
+
+    [JsonPropertyName("epochs")] public int Epochs { get; init; } = 100;
+    [JsonPropertyName("permute")] public bool Permute { get; init; }
+
+    /// <summary>Validation images split off the training file; null: 10,000, or a sixth of a smaller file.</summary>
+    [JsonPropertyName("val-size")] public int? ValSize { get; init; }
+
+    /// <summary>Train on at most this many images of the train part (after the validation split); null: all.</summary>
+    [JsonPropertyName("limit-train")] public int? LimitTrain { get; init; }
+
+    /// <summary>Test on at most this many test images (the first ones); null: all.</summary>
+    [JsonPropertyName("limit-test")] public int? LimitTest { get; init; }
+
+    /// <summary>Also save the model every this many epochs (model_epochK.pt); 0: never.</summary>
+    [JsonPropertyName("save-freq")] public int SaveFreq { get; init; }
+
+    public override void Validate()
+    {
+        base.Validate();
+        if (!Datasets.Contains(Dataset, StringComparer.OrdinalIgnoreCase))
+            throw new ArgumentException($"--dataset: unknown dataset '{Dataset}' (expected one of: {string.Join(", ", Datasets)})");
+        if (Epochs <= 0) throw new ArgumentException($"--epochs: must be positive (got {Epochs})");
+        if (ValSize is <= 0) throw new ArgumentException($"--val-size: must be positive (got {ValSize})");
+        if (LimitTrain is <= 0) throw new ArgumentException($"--limit-train: must be positive (got {LimitTrain})");
+        if (LimitTest is <= 0) throw new ArgumentException($"--limit-test: must be positive (got {LimitTest})");
+        if (SaveFreq < 0) throw new ArgumentException($"--save-freq: must be 0 (off) or positive (got {SaveFreq})");
+    }
+
+    /// <summary>The resolved options with the dataset name in lower case and the data root made absolute.</summary>
+    public PsmnistOptions WithResolvedData() => this with
+    {
+        Dataset = Dataset.ToLowerInvariant(),
+        DataDir = new DataDirectory(DataDir).Root,
+    };
+
+    /// <summary>Where this run's dataset files are.</summary>
+    public IdxFilePaths DataFiles() => new DataDirectory(DataDir).ResolveIdx(Dataset.ToLowerInvariant());
+}

@@ -1,0 +1,63 @@
+using System.Text.Json.Serialization;
+
+namespace NnRnn.Experiments.Training;
+
+/// <summary>
+/// <c>nnrnn ptb</c>: character-level Penn Treebank language modelling. The defaults are the seed's
+/// nnRNN PTB row for T<sub>PTB</sub> = 150: N = 1024, embedding 200, Adam β = (0.0, 0.9), lr 0.002,
+/// lr_orth 0.0002, δ 1e-4, T decay 1e-5, cayley, gradient clipping 10, BPTT windows of 150; plus
+/// batch 128 and 100 epochs (the reference language_task.py's defaults; the seed's tables do not
+/// give them) and evaluation batch 10.
+/// </summary>
+public sealed record PtbOptions : RunOptions
+{
+    public PtbOptions()
+    {
+        Nhid = 1024;
+        Batch = 128;
+        Optimizer = "Adam";
+        Betas = new[] { 0.0, 0.9 };
+        Lr = 0.002;
+        LrOrth = 0.0002;
+        Alam = 1e-4;
+        Tdecay = 1e-5;
+        Rinit = "cayley";
+        Clip = 10;
+    }
+
+    /// <summary><c>--emsize</c>: size of the character embeddings (the cell's input size).</summary>
+    [JsonPropertyName("emsize")] public int Emsize { get; init; } = 200;
+
+    /// <summary><c>--epochs</c>: passes over the training text.</summary>
+    [JsonPropertyName("epochs")] public int Epochs { get; init; } = 100;
+
+    /// <summary><c>--bptt</c>: length of a truncated-BPTT window (the seed uses 150 and 300).</summary>
+    [JsonPropertyName("bptt")] public int Bptt { get; init; } = 150;
+
+    /// <summary><c>--eval-batch</c>: columns of the validation and test text (the reference's 10).</summary>
+    [JsonPropertyName("eval-batch")] public int EvalBatch { get; init; } = 10;
+
+    /// <summary><c>--log-interval</c>: report the training loss every this many windows.</summary>
+    [JsonPropertyName("log-interval")] public int LogInterval { get; init; } = 200;
+
+    /// <summary><c>--max-windows</c>: train on at most this many windows per epoch (0: all; for quick runs).</summary>
+    [JsonPropertyName("max-windows")] public int MaxWindows { get; init; }
+
+    /// <summary>
+    /// <c>--data-dir</c>: a directory holding the PTB files, or a data root holding them in its
+    /// <c>ptb</c> folder; null for the default data root. options.json records the folder used.
+    /// </summary>
+    [JsonPropertyName("data-dir")] public string? DataDir { get; init; }
+
+    public override void Validate()
+    {
+        base.Validate();
+        if (Emsize <= 0) throw new ArgumentException($"--emsize: must be positive (got {Emsize})");
+        if (Epochs <= 0) throw new ArgumentException($"--epochs: must be positive (got {Epochs})");
+        if (Bptt <= 0) throw new ArgumentException($"--bptt: must be positive (got {Bptt})");
+        if (EvalBatch <= 0) throw new ArgumentException($"--eval-batch: must be positive (got {EvalBatch})");
+        if (LogInterval <= 0) throw new ArgumentException($"--log-interval: must be positive (got {LogInterval})");
+        if (MaxWindows < 0) throw new ArgumentException($"--max-windows: must be non-negative (got {MaxWindows})");
+        if (DataDir is { Length: 0 }) throw new ArgumentException("--data-dir: empty path");
+    }
+}

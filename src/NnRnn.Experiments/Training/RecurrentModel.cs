@@ -1,0 +1,22 @@
+using NnRnn.Cells;
+using static TorchSharp.torch;
+
+namespace NnRnn.Experiments.Training;
+
+/// <summary>A recurrent cell followed by a linear read-out at every step (the reference's copy-task model).</summary>
+public sealed class RecurrentModel : ReadoutModel
+{
+    public RecurrentModel(RecurrentCell cell, long outputs, bool glorotReadout = true)
+        : base("RecurrentModel", cell, outputs, glorotReadout)
+        => RegisterComponents();
+
+    /// <summary>The hidden features of the last <see cref="forward"/> ([T, B, OutputSize]).</summary>
+    public Tensor? LastFeatures { get; private set; }
+
+    /// <summary>x [T, B, in] → outputs [T, B, outputs].</summary>
+    public override Tensor forward(Tensor input)
+    {
+        LastFeatures = Features(input);
+        return lin.forward(LastFeatures);
+    }
+}

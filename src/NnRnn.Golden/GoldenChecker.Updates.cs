@@ -1,0 +1,118 @@
+using System.Text.Json;
+using NnRnn.Cells;
+using NnRnn.Optim;
+using NnRnn.Experiments.Tasks;
+using NnRnn.Experiments.Training;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NnRnn.Golden;
+
+/// <summary>Full copy-task updates: parameter groups, loss, gradients and every parameter after the step.</summary>
+public sealed partial class GoldenChecker
+{
+    private void CheckUpdate(JsonElement u, UnrollMode mode, CaseResult r)
+    {
+        var net = CellFactory.Canonical(u.GetProperty("net_type").GetString()!);
+        var sizes = u.GetProperty("sizes");
+        var hp = u.GetProperty("hparams");
+        long hidden = sizes.GetProperty("hidden").GetInt64();
+        int classes = sizes.GetProperty("classes").GetInt32();
+        var task = new CopyTask(sizes.GetProperty("T").GetInt32(), classes - 1, sizes.GetProperty("c_length").GetInt32());
+        var nonlin = hp.TryGetProperty("nonlin", out var nl) ? nl.GetString()! : "modrelu";
+        var alam = hp.TryGetProperty("alam", out var a) ? a.GetDouble() : 0;
+        var cell = CellFactory.Create(new CellSpec(net, sizes.GetProperty("input").GetInt64(), hidden,
+            ReferenceActivation(net, nonlin), HasOrthogonal(net) || net == "RNN-orth" ? "cayley" : "xavier", "xavier", net == "nnRNN" ? alam : 0));
+        using var model = new RecurrentModel(cell, classes) { Mode = mode };
+        Load(model, net, hidden, u.GetProperty("params_before"), "rnn.");
+
+        var x = GoldenTensor.Read(u.GetProperty("x"), ScalarType.Float32);
+        var y = GoldenTensor.Read(u.GetProperty("y")).reshape(x.shape[0], x.shape[1]);
+        var settings = new OptimizerSettings
+        {
+            Kind = OptimizerSettings.CanonicalKind(hp.GetProperty("optimizer").GetString()!),
+            LearningRate = hp.GetProperty("lr").GetDouble(),
+            OrthogonalLearningRate = hp.GetProperty("lr_orth").GetDouble(),
+            Alpha = hp.GetProperty("alpha").GetDouble(),
+            Betas = (hp.GetProperty("betas")[0].GetDouble(), hp.GetProperty("betas")[1].GetDouble()),
+            TDecay = hp.GetProperty("Tdecay").GetDouble(),
+            Clip = hp.TryGetProperty("clip", out var clip) && clip.ValueKind == JsonValueKind.Number ? clip.GetDouble() : 0,
+            Eps = u.TryGetProperty("param_groups", out var pg) && pg.GetArrayLength() > 0 && pg[0].TryGetProperty("eps", out var eps) ? eps.GetDouble() : 1e-8,
+        };
+        using var optimizer = new RecurrentOptimizer(model, cell, settings);
+        r.Add("param_groups", CompareGroups(u, model, net, hidden, optimizer));
+
+        optimizer.ZeroGrad();
+        var logits = model.forward(x);
+        var loss = model.WithPenalty(task.Loss(logits, y));
+        loss.backward();
+        r.Add("h", forward.Compare(model.LastFeatures!, GoldenTensor.Read(u.GetProperty("h"))));
+        r.Add("loss", forward.Compare(loss, tensor(u.GetProperty("loss_reported").GetDouble())));
+        if (u.TryGetProperty("accuracy", out var acc) && acc.ValueKind == JsonValueKind.Number)
+            r.Add("accuracy", new Tolerance(1e-9, 0).Compare(tensor(task.Accuracy(logits, y)), tensor(acc.GetDouble())));
+        foreach (var g in u.GetProperty("grads").EnumerateObject())
+        {
+            if (g.Value.ValueKind == JsonValueKind.Null) continue;
+            var mine = OurGradient(model, cell, net, hidden, g.Name, "rnn.");
+            r.Add("grad." + g.Name, mine is null ? (double.PositiveInfinity, false) : forward.Compare(mine, GoldenTensor.Read(g.Value)));
+        }
+
+        optimizer.PrepareGradients();
+        var factor = cell.OrthogonalFactors().SingleOrDefault();
+        if (factor is not null && u.TryGetProperty("orthogonal_step_log_grad", out var olg) && olg.ValueKind == JsonValueKind.Object)
+        {
+            var want = GoldenTensor.Read(olg.GetProperty("log_grad"), factor.Log.dtype);
+            r.Add("orth.log_grad", orthogonal.Compare(factor.Log.grad!, want));
+            using (no_grad()) factor.Log.grad!.copy_(want); // staged, see the file's quirks
+        }
+        optimizer.ApplyStep();
+
+        var after = u.GetProperty("params_after");
+        var ours = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var p in after.EnumerateObject())
+        {
+            var loc = p.Name.StartsWith("rnn.") ? ReferenceNames.Map(net, p.Name[4..], hidden) : new ParameterLocation(p.Name);
+            if (loc.Unused) continue;
+            var want = GoldenTensor.Read(p.Value);
+            if (loc.IsOrthogonalMatrix)
+            {
+                using (no_grad()) r.Add("after." + p.Name, orthogonal.Compare(factor!.Matrix(), want));
+                continue;
+            }
+            var name = (p.Name.StartsWith("rnn.") ? "rnn." : "") + loc.Name;
+            var got = ours[name];
+            Tensor value = loc.Index is int k ? got.reshape(-1)[k].reshape(1) : got;
+            var tol = factor is not null && got.Handle == factor.Log.Handle ? new Tolerance(1e-7, 1e-6) : new Tolerance(1e-6, 1e-5);
+            r.Add("after." + p.Name, tol.Compare(value, want));
+        }
+    }
+
+    /// <summary>1 when our groups (optimizer, lr, weight decay) hold exactly the reference's parameters, else 0 error.</summary>
+    private static (double, bool) CompareGroups(JsonElement u, nn.Module model, string net, long hidden, RecurrentOptimizer optimizer)
+    {
+        if (!u.TryGetProperty("param_groups", out var groups)) return (0, true);
+        var ours = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var g in groups.EnumerateArray())
+        {
+            var which = g.GetProperty("optimizer").GetString() == "orthog_optimizer" ? optimizer.Orthogonal : optimizer.Main;
+            if (which is null) return (1, false);
+            double lr = g.GetProperty("lr").GetDouble();
+            double wd = g.TryGetProperty("weight_decay", out var w) ? w.GetDouble() : 0;
+            var members = g.GetProperty("params").EnumerateArray().Select(n => n.GetString()!)
+                .Select(n => n.StartsWith("rnn.") ? ReferenceNames.Map(net, n[4..], hidden) is var l && l.Name is not null ? "rnn." + l.Name : null : n)
+                .Where(n => n is not null).Distinct().ToHashSet();
+            var match = which.ParamGroups.OfType<ParamGroup>().FirstOrDefault(pg =>
+                Math.Abs(pg.LearningRate - lr) <= 1e-12 * Math.Max(1, lr) && Math.Abs(WeightDecay(pg) - wd) <= 1e-15 &&
+                members.All(m => ours.TryGetValue(m!, out var p) && pg.Parameters.Contains(p)));
+            if (match is null) return (1, false);
+        }
+        return (0, true);
+    }
+
+    private static double WeightDecay(ParamGroup g) => g.Options switch
+    {
+        RMSProp.Options o => o.weight_decay ?? 0,
+        Adam.Options o => o.weight_decay ?? 0,
+        _ => 0,
+    };
+}
