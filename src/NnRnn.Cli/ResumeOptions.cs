@@ -1,5 +1,5 @@
 using System.CommandLine;
-using NnRnn.Experiments.Training;
+using NnRnn.Experiments.Runs;
 
 namespace NnRnn.Cli;
 

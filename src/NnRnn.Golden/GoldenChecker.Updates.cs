@@ -2,7 +2,7 @@ using System.Text.Json;
 using NnRnn.Cells;
 using NnRnn.Optim;
 using NnRnn.Experiments.Tasks;
-using NnRnn.Experiments.Training;
+using NnRnn.Experiments.Models;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -1,5 +1,8 @@
 using NnRnn.Experiments.Tasks;
 using NnRnn.Experiments.Training;
+using NnRnn.Experiments.Tasks;
+using NnRnn.Experiments.Runs;
+using NnRnn.Experiments.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 using Xunit;
@@ -45,8 +48,8 @@ public class AddingTests
         try
         {
             var options = new AddingOptions { CLength = 10, Nhid = 32, Steps = 500, Batch = 50, Lr = 3e-3, LrOrth = 1e-3 };
-            var summary = OnlineTaskRun.Run(options, dir)!;
-            double final = (double)summary["final_loss"], baseline = (double)summary["baseline_mse"];
+            var summary = (AddingSummary)Trainer.Run(options, dir)!;
+            double final = summary.FinalLoss, baseline = summary.BaselineMse;
             Assert.True(final < 0.5 * baseline, $"final MSE {final} vs baseline {baseline}");
             Assert.Equal("step,loss,ms", File.ReadLines(Path.Combine(dir, "metrics.csv")).First());
         }

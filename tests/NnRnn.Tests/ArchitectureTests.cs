@@ -54,7 +54,7 @@ public class ArchitectureTests
     {
         // what the compiler actually linked, not just what the project file says
         var higher = Allowed.Keys.Where(k => k != "NnRnn").ToHashSet();
-        foreach (var assembly in new[] { typeof(NnRnn.Cells.RecurrentCell).Assembly, typeof(NnRnn.Experiments.Training.Checkpoint).Assembly })
+        foreach (var assembly in new[] { typeof(NnRnn.Cells.RecurrentCell).Assembly, typeof(NnRnn.Experiments.Runs.Checkpoint).Assembly })
         {
             var name = assembly.GetName().Name!;
             foreach (var reference in assembly.GetReferencedAssemblies().Select(r => r.Name!).Where(higher.Contains))

@@ -1,6 +1,9 @@
 using System.Text.Json;
 using NnRnn.Experiments.Tasks;
 using NnRnn.Experiments.Training;
+using NnRnn.Experiments.Tasks;
+using NnRnn.Experiments.Runs;
+using NnRnn.Experiments.Models;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -74,8 +77,8 @@ public class CopyTaskTests
         var dir = TestSupport.TempDir();
         try
         {
-            var summary = OnlineTaskRun.Run(Small(), dir)!;
-            double final = (double)summary["final_loss"], baseline = (double)summary["memoryless_baseline"];
+            var summary = (CopyTaskSummary)Trainer.Run(Small(), dir)!;
+            double final = summary.FinalLoss, baseline = summary.MemorylessBaseline;
             Assert.True(final < 0.8 * baseline, $"final loss {final} vs baseline {baseline}");
         }
         finally { Directory.Delete(dir, true); }
@@ -89,8 +92,8 @@ public class CopyTaskTests
         try
         {
             var options = Small() with { Steps = 40 };
-            OnlineTaskRun.Run(options, a);
-            OnlineTaskRun.Run(options, b);
+            Trainer.Run(options, a);
+            Trainer.Run(options, b);
             static string[] Metrics(string dir) => File.ReadAllLines(Path.Combine(dir, "metrics.csv"))
                 .Select(l => string.Join(",", l.Split(',').Take(3))).ToArray();   // drop the timing column
             Assert.Equal(Metrics(a), Metrics(b));

@@ -3,6 +3,9 @@ using NnRnn.Cells;
 using NnRnn.Experiments.Tasks;
 using NnRnn.Tests.Data;
 using NnRnn.Experiments.Training;
+using NnRnn.Experiments.Tasks;
+using NnRnn.Experiments.Runs;
+using NnRnn.Experiments.Models;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -118,10 +121,10 @@ public class PsmnistTests
     {
         using var root = SmallData();
         var dir = Path.Combine(root.Path, "run");
-        Assert.Contains("--dataset", Assert.Throws<ArgumentException>(() => PsmnistRun.Run(Small(root.Path) with { Dataset = "ptb" }, dir)).Message);
-        Assert.Contains("--epochs", Assert.Throws<ArgumentException>(() => PsmnistRun.Run(Small(root.Path) with { Epochs = 0 }, dir)).Message);
-        Assert.Contains("--val-size", Assert.Throws<ArgumentException>(() => PsmnistRun.Run(Small(root.Path) with { ValSize = 60 }, dir)).Message);
-        var missing = Assert.Throws<NnRnn.Experiments.Data.DataMissingException>(() => PsmnistRun.Run(Small(root.Path) with { DataDir = Path.Combine(root.Path, "none") }, dir));
+        Assert.Contains("--dataset", Assert.Throws<ArgumentException>(() => Trainer.Run(Small(root.Path) with { Dataset = "ptb" }, dir)).Message);
+        Assert.Contains("--epochs", Assert.Throws<ArgumentException>(() => Trainer.Run(Small(root.Path) with { Epochs = 0 }, dir)).Message);
+        Assert.Contains("--val-size", Assert.Throws<ArgumentException>(() => Trainer.Run(Small(root.Path) with { ValSize = 60 }, dir)).Message);
+        var missing = Assert.Throws<NnRnn.Experiments.Data.DataMissingException>(() => Trainer.Run(Small(root.Path) with { DataDir = Path.Combine(root.Path, "none") }, dir));
         Assert.Contains("nnrnn data download mnist", missing.Message);
         Assert.False(Directory.Exists(dir));
     }
@@ -145,15 +148,17 @@ public class PsmnistTests
         var options = Small(root.Path);
         var whole = Path.Combine(root.Path, "whole");
         var pieces = Path.Combine(root.Path, "pieces");
-        var summary = PsmnistRun.Run(options, whole, new RunControl(every));
+        var summary = (PsmnistSummary)Trainer.Run(options, whole, new RunControl(every));
         Assert.NotNull(summary);
 
-        Assert.Null(PsmnistRun.Run(options, pieces, new RunControl(every, stops[0])));
+        Assert.Null(Trainer.Run(options, pieces, new RunControl(every, stops[0])));
         foreach (var stop in stops.Skip(1))
-            Assert.Null(PsmnistRun.Resume(pieces, new RunControl(every, stop)));
-        var epochs = new List<int>();
-        Assert.NotNull(PsmnistRun.Resume(pieces, new RunControl(every), p => { if (p is PsmnistEpoch e) epochs.Add(e.Epoch); }));
-        Assert.NotEmpty(epochs);
+            Assert.Null(Trainer.Resume<PsmnistOptions>(pieces, new RunControl(every, stop)));
+        var recorder = new Recorder();
+        Assert.NotNull(Trainer.Resume<PsmnistOptions>(pieces, new RunControl(every), recorder));
+        Assert.NotEmpty(recorder.Rows.OfType<PsmnistEpochRow>());
+        Assert.True(recorder.Starts.Single().Resumed);
+        Assert.NotNull(recorder.Ends.Single().Summary);
 
         Assert.Equal(MetricsWithoutSeconds(whole), MetricsWithoutSeconds(pieces));
         Assert.Equal(4, File.ReadAllLines(Path.Combine(pieces, "metrics.csv")).Length);
@@ -176,13 +181,10 @@ public class PsmnistTests
         using var root = SmallData();
         var dir = Path.Combine(root.Path, "run");
         var options = Small(root.Path) with { SaveFreq = 2, Permute = false, NetType = "RNN", Rinit = "xavier", Epochs = 4 };
-        var rows = new List<PsmnistEpoch>();
-        int updates = 0;
-        var summary = PsmnistRun.Run(options, dir, progress: p =>
-        {
-            if (p is PsmnistEpoch e) rows.Add(e);
-            else updates++;
-        })!;
+        var recorder = new Recorder();
+        var summary = (PsmnistSummary)Trainer.Run(options, dir, null, recorder)!;
+        var rows = recorder.Rows.Cast<PsmnistEpochRow>().ToList();
+        int updates = recorder.Updates.Count;
         Assert.Equal(4 * 7, updates);   // 50 training images, batch 8
         Assert.Equal(new[] { 1, 2, 3, 4 }, rows.Select(r => r.Epoch));
         Assert.Equal("epoch,train_loss,train_accuracy,valid_loss,valid_accuracy,seconds", File.ReadLines(Path.Combine(dir, "metrics.csv")).First());
@@ -191,9 +193,9 @@ public class PsmnistTests
         Assert.False(File.Exists(Path.Combine(dir, "model_epoch3.pt")));
 
         var best = rows.OrderByDescending(r => r.ValidAccuracy).ThenBy(r => r.ValidLoss).First();
-        Assert.Equal(best.Epoch, (int)summary["best_epoch"]);
-        Assert.Equal(best.ValidAccuracy, (double)summary["best_valid_accuracy"]);
-        Assert.Equal((50, 10, 20, 16), ((int)summary["train_images"], (int)summary["valid_images"], (int)summary["test_images"], (int)summary["seq_len"]));
+        Assert.Equal(best.Epoch, summary.BestEpoch);
+        Assert.Equal(best.ValidAccuracy, summary.BestValidAccuracy);
+        Assert.Equal((50, 10, 20, 16), (summary.TrainImages, summary.ValidImages, summary.TestImages, summary.SeqLen));
 
         using var opts = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "options.json")));
         Assert.Equal(Path.GetFullPath(root.Path), opts.RootElement.GetProperty("data-dir").GetString());
@@ -204,9 +206,9 @@ public class PsmnistTests
         using var model = new SequenceClassifier(CellFactory.Create(options.CellSpec(1)), 10);
         model.load_py(Path.Combine(dir, "best.pt"));
         using var data = SequentialMnist.Load(new NnRnn.Experiments.Data.DataDirectory(root.Path).ResolveIdx("mnist"), permute: false);
-        var (loss, accuracy) = PsmnistRun.Evaluate(model, data, SequentialMnistSplit.Test, 8);
-        Assert.Equal((double)summary["test_loss"], loss);
-        Assert.Equal((double)summary["test_accuracy"], accuracy);
+        var (loss, accuracy) = PsmnistTraining.Evaluate(model, data, SequentialMnistSplit.Test, 8);
+        Assert.Equal(summary.TestLoss, loss);
+        Assert.Equal(summary.TestAccuracy, accuracy);
     }
 
     [Fact]
@@ -238,9 +240,9 @@ public class PsmnistTests
     public void Learns_permuted_fashion_mnist_well_above_chance()
     {
         using var root = new TempDir();
-        var summary = PsmnistRun.Run(Learning(permute: true), Path.Combine(root.Path, "run"))!;
-        Assert.Equal(784, (int)summary["seq_len"]);
-        double accuracy = (double)summary["test_accuracy"];
+        var summary = (PsmnistSummary)Trainer.Run(Learning(permute: true), Path.Combine(root.Path, "run"))!;
+        Assert.Equal(784, summary.SeqLen);
+        double accuracy = summary.TestAccuracy;
         Assert.True(accuracy >= 0.30, $"test accuracy {accuracy} (chance 0.1)");
     }
 
@@ -352,8 +354,8 @@ public class PsmnistTests
         foreach (var net in new[] { "RNN", "RNN-orth", "expRNN", "LSTM", "EURNN" })
         {
             var dir = Path.Combine(root.Path, "run-" + net);
-            var summary = PsmnistRun.Run(Small(root.Path) with { NetType = net, Epochs = 1, Rinit = net is "RNN" or "LSTM" ? "xavier" : "cayley" }, dir)!;
-            Assert.True(double.IsFinite((double)summary["test_loss"]), net);
+            var summary = (PsmnistSummary)Trainer.Run(Small(root.Path) with { NetType = net, Epochs = 1, Rinit = net is "RNN" or "LSTM" ? "xavier" : "cayley" }, dir)!;
+            Assert.True(double.IsFinite(summary.TestLoss), net);
         }
     }
 }

@@ -4,6 +4,9 @@ using NnRnn.Experiments.Data;
 using NnRnn.Optim;
 using NnRnn.Tests.Data;
 using NnRnn.Experiments.Training;
+using NnRnn.Experiments.Tasks;
+using NnRnn.Experiments.Runs;
+using NnRnn.Experiments.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 using Xunit;
@@ -176,7 +179,7 @@ public sealed class PtbTests : IDisposable
         Assert.All(restored.Main.ParamGroups, g => Assert.Equal(5e-4, g.LearningRate));
         Assert.All(restored.Orthogonal!.ParamGroups, g => Assert.Equal(5e-5, g.LearningRate));
         // ... and a resumed run sets them again from the schedule's scale in the checkpoint meta, to the same values
-        PtbRun.SetLearningRateScale(restored, 0.25);
+        PtbTraining.SetLearningRateScale(restored, 0.25);
         Assert.All(restored.Main.ParamGroups, g => Assert.Equal(5e-4, g.LearningRate));
         Assert.All(restored.Orthogonal!.ParamGroups, g => Assert.Equal(5e-5, g.LearningRate));
         Assert.Equal(2, restored.Main.ParamGroups.Count());   // T has its own weight-decay group
@@ -189,16 +192,16 @@ public sealed class PtbTests : IDisposable
     {
         var options = Tiny(RealCorpus()) with { Nhid = 64, Emsize = 16, Bptt = 50, Batch = 32, EvalBatch = 10, Epochs = 2 };
         var dir = temp.File("run");
-        var summary = PtbRun.Run(options, dir)!;
-        double unigram = (double)summary["train_unigram_entropy_bpc"];
+        var summary = (PtbSummary)Trainer.Run(options, dir)!;
+        double unigram = summary.TrainUnigramEntropyBpc;
         var rows = File.ReadAllLines(Path.Combine(dir, "metrics.csv"));
-        Assert.Equal(string.Join(",", PtbRun.Columns), rows[0]);
+        Assert.Equal(string.Join(",", PtbEpochRow.Header), rows[0]);
         Assert.Equal(3, rows.Length);
         double validBpc = MetricsLog.ParseDouble(rows[^1].Split(',')[5]);
         Assert.True(validBpc < unigram - 0.4, $"valid bpc {validBpc} vs unigram entropy {unigram}");
-        Assert.True((double)summary["test_bpc"] < unigram - 0.4, $"test bpc {summary["test_bpc"]} vs unigram entropy {unigram}");
-        Assert.InRange((double)summary["test_accuracy"], 0.2, 1);
-        Assert.Equal((double)summary["test_loss"] / Math.Log(2), (double)summary["test_bpc"], 12);
+        Assert.True(summary.TestBpc < unigram - 0.4, $"test bpc {summary.TestBpc} vs unigram entropy {unigram}");
+        Assert.InRange(summary.TestAccuracy, 0.2, 1);
+        Assert.Equal(summary.TestLoss / Math.Log(2), summary.TestBpc, 12);
         foreach (var f in new[] { "options.json", "metrics.csv", "summary.json", "best.pt", "model.pt", "checkpoint.bin" })
             Assert.True(File.Exists(Path.Combine(dir, f)), f);
         Assert.Empty(Directory.GetFiles(dir, "*.tmp"));
@@ -218,18 +221,17 @@ public sealed class PtbTests : IDisposable
     {
         var options = Tiny(ReversedCorpus(), net) with { Lr = 0.02, Nhid = net == "EURNN" ? 16 : 32 };
         var straight = temp.File("straight");
-        var whole = PtbRun.Run(options, straight)!;
-        Assert.True((int)whole["halvings"] >= 2, "validation on reversed words should get worse after the first epoch");
+        var whole = (PtbSummary)Trainer.Run(options, straight)!;
+        Assert.True(whole.Halvings >= 2, "validation on reversed words should get worse after the first epoch");
 
         var split = temp.File("split");
-        int stopAfter = (stopEpoch - 1) * (int)whole["windows_per_epoch"] + stopWindow;
-        Assert.Null(PtbRun.Run(options, split, new RunControl(CheckpointEvery: 4, StopAfter: stopAfter)));
+        int stopAfter = (stopEpoch - 1) * whole.WindowsPerEpoch + stopWindow;
+        Assert.Null(Trainer.Run(options, split, new RunControl(CheckpointEvery: 4, StopAfter: stopAfter)));
         Assert.False(File.Exists(Path.Combine(split, "summary.json")));
-        var resumed = PtbRun.Resume(split, new RunControl(CheckpointEvery: 4))!;
+        var resumed = (PtbSummary)Trainer.Resume<PtbOptions>(split, new RunControl(CheckpointEvery: 4))!;
 
         Assert.Equal(MetricsWithoutSeconds(straight), MetricsWithoutSeconds(split));
-        foreach (var key in new[] { "test_loss", "test_bpc", "test_accuracy", "best_epoch", "valid_loss", "valid_accuracy", "halvings", "final_lr" })
-            Assert.Equal(whole[key], resumed[key]);
+        Assert.Equal(whole with { Seconds = 0 }, resumed with { Seconds = 0 });
         foreach (var file in new[] { "best.pt", "model.pt" })
         {
             var a = TorchSharp.PyBridge.PyTorchUnpickler.UnpickleStateDict(Path.Combine(straight, file));
@@ -245,7 +247,7 @@ public sealed class PtbTests : IDisposable
     {
         var options = Tiny(ReversedCorpus()) with { Lr = 0.02, Epochs = 4 };
         var dir = temp.File("halving");
-        var summary = PtbRun.Run(options, dir)!;
+        var summary = (PtbSummary)Trainer.Run(options, dir)!;
         var rows = File.ReadAllLines(Path.Combine(dir, "metrics.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
         double best = double.PositiveInfinity, lr = options.Lr;
         int halvings = 0;
@@ -258,10 +260,10 @@ public sealed class PtbTests : IDisposable
             else { lr /= 2; halvings++; }
         }
         Assert.True(halvings >= 2, "validation on reversed words should get worse after the first epoch");
-        Assert.Equal(halvings, (int)summary["halvings"]);
-        Assert.Equal(lr, (double)summary["final_lr"]);
-        Assert.Equal(options.LrOrth * Math.Pow(0.5, halvings), (double)summary["final_lr_orth"]);
-        Assert.Equal(best, (double)summary["valid_loss"]);
+        Assert.Equal(halvings, summary.Halvings);
+        Assert.Equal(lr, summary.FinalLr);
+        Assert.Equal(options.LrOrth * Math.Pow(0.5, halvings), summary.FinalLrOrth);
+        Assert.Equal(best, summary.ValidLoss);
     }
 
     // ---- command line --------------------------------------------------------------------------

@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using NnRnn.Experiments.Training;
+using NnRnn.Experiments.Tasks;
+using NnRnn.Experiments.Runs;
+using NnRnn.Experiments.Models;
 using Xunit;
 
 namespace NnRnn.Tests;
@@ -29,8 +32,8 @@ public class ResumeTests
         var pieces = TestSupport.TempDir();
         try
         {
-            Assert.NotNull(OnlineTaskRun.Run(options, whole));
-            Assert.Null(OnlineTaskRun.Run(options, pieces, new RunControl(CheckpointEvery: 7, StopAfter: 17)));
+            Assert.NotNull(Trainer.Run(options, whole));
+            Assert.Null(Trainer.Run(options, pieces, new RunControl(CheckpointEvery: 7, StopAfter: 17)));
             Assert.False(File.Exists(Path.Combine(pieces, "summary.json")));
             // a kill can also leave a half-written row and a half-written checkpoint behind
             File.AppendAllText(Path.Combine(pieces, "metrics.csv"), "18,0.12");
@@ -48,10 +51,10 @@ public class ResumeTests
         }
     }
 
-    private static Dictionary<string, object>? Resume(OnlineTaskOptions options, string dir, RunControl control) => options switch
+    private static RunSummary? Resume(OnlineTaskOptions options, string dir, RunControl control) => options switch
     {
-        CopyTaskOptions => OnlineTaskRun.Resume<CopyTaskOptions>(dir, control),
-        AddingOptions => OnlineTaskRun.Resume<AddingOptions>(dir, control),
+        CopyTaskOptions => Trainer.Resume<CopyTaskOptions>(dir, control),
+        AddingOptions => Trainer.Resume<AddingOptions>(dir, control),
         _ => throw new ArgumentException(),
     };
 
@@ -63,9 +66,9 @@ public class ResumeTests
         var options = new CopyTaskOptions { Nhid = 8, T = 3, CLength = 2, Steps = 12 };
         try
         {
-            OnlineTaskRun.Run(options, whole);
-            OnlineTaskRun.Run(options, pieces, new RunControl(CheckpointEvery: 100, StopAfter: 5));
-            OnlineTaskRun.Resume<CopyTaskOptions>(pieces);
+            Trainer.Run(options, whole);
+            Trainer.Run(options, pieces, new RunControl(CheckpointEvery: 100, StopAfter: 5));
+            Trainer.Resume<CopyTaskOptions>(pieces);
             Assert.Equal(Metrics(whole, 3), Metrics(pieces, 3));
         }
         finally

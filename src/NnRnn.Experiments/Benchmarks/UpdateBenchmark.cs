@@ -2,7 +2,7 @@ using System.Diagnostics;
 using NnRnn.Cells;
 using NnRnn.Optim;
 using NnRnn.Experiments.Tasks;
-using NnRnn.Experiments.Training;
+using NnRnn.Experiments.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -75,7 +75,7 @@ public static class UpdateBenchmark
                 var cell = Cell(1);
                 var model = new SequenceClassifier(cell, 10) { Mode = c.Mode };
                 var optimizer = new RecurrentOptimizer(model, cell, settings);
-                return (cell, c.Length, model, () => PsmnistRun.Update(model, optimizer,
+                return (cell, c.Length, model, () => PsmnistTraining.Update(model, optimizer,
                     rand(new long[] { c.Length, c.Batch, 1 }, generator: data), randint(0, 10, new long[] { c.Batch }, generator: data)));
             }
             case "ptb":
@@ -87,7 +87,7 @@ public static class UpdateBenchmark
                 {
                     var text = randint(0, PtbVocabulary, new long[] { c.Length + 1, c.Batch }, generator: data);
                     var (_, carried) = PtbStep.Train(model, optimizer, text[..c.Length], text[1..], model.InitialState(c.Batch));
-                    PtbStep.Dispose(carried);
+                    carried.Dispose();
                 });
             }
             default:

@@ -1,9 +1,9 @@
+using System.ComponentModel;
 using System.Text.Json.Serialization;
 using NnRnn.Cells;
 using NnRnn.Nonlinearities;
 using NnRnn.Optim;
 using NnRnn.Orthogonal;
-using NnRnn.Experiments.Tasks;
 
 namespace NnRnn.Experiments.Training;
 
@@ -13,26 +13,32 @@ namespace NnRnn.Experiments.Training;
 /// </summary>
 public abstract record RunOptions
 {
-    [JsonPropertyName("net-type")] public string NetType { get; init; } = "nnRNN";
-    [JsonPropertyName("nhid")] public int Nhid { get; init; } = 128;
-    [JsonPropertyName("rinit")] public string Rinit { get; init; } = "cayley";
-    [JsonPropertyName("iinit")] public string Iinit { get; init; } = "xavier";
-    [JsonPropertyName("nonlin")] public string Nonlin { get; init; } = "modrelu";
-    [JsonPropertyName("alam")] public double Alam { get; init; } = 1e-4;
-    [JsonPropertyName("capacity")] public int Capacity { get; init; } = 2;
-    [JsonPropertyName("fft")] public bool Fft { get; init; }
-    [JsonPropertyName("gradient")] public string Gradient { get; init; } = "frechet";
-    [JsonPropertyName("unroll")] public string Unroll { get; init; } = "fused";
-    [JsonPropertyName("random-seed")] public int RandomSeed { get; init; } = 400;
-    [JsonPropertyName("batch")] public int Batch { get; init; } = 10;
-    [JsonPropertyName("optimizer")] public string Optimizer { get; init; } = "RMSprop";
-    [JsonPropertyName("lr")] public double Lr { get; init; } = 5e-4;
-    [JsonPropertyName("lr_orth")] public double LrOrth { get; init; } = 1e-6;
-    [JsonPropertyName("alpha")] public double Alpha { get; init; } = 0.99;
-    [JsonPropertyName("betas")] public double[] Betas { get; init; } = { 0.9, 0.999 };
-    [JsonPropertyName("Tdecay")] public double Tdecay { get; init; } = 1e-6;
-    [JsonPropertyName("clip")] public double Clip { get; init; }
-    [JsonPropertyName("threads")] public int Threads { get; init; } = 1;
+    [JsonPropertyName("net-type"), Description("RNN, RNN-orth, expRNN, nnRNN, LSTM or EURNN")] public string NetType { get; init; } = "nnRNN";
+    [JsonPropertyName("nhid"), Description("number of hidden units")] public int Nhid { get; init; } = 128;
+    [JsonPropertyName("rinit"), Description("recurrent init: xavier, kaiming, henaff, cayley, random")] public string Rinit { get; init; } = "cayley";
+    [JsonPropertyName("iinit"), Description("input init: xavier or kaiming")] public string Iinit { get; init; } = "xavier";
+    [JsonPropertyName("nonlin"), Description("none, tanh, relu, sigmoid or modrelu")] public string Nonlin { get; init; } = "modrelu";
+    [JsonPropertyName("alam"), Description("strength of the penalty on nnRNN's gammas (delta)")] public double Alam { get; init; } = 1e-4;
+    [JsonPropertyName("capacity"), Description("EURNN: number of rotation layers (tunable space)")] public int Capacity { get; init; } = 2;
+    [JsonPropertyName("fft"), Description("EURNN: FFT-style arrangement (log2 N layers)")] public bool Fft { get; init; }
+    [JsonPropertyName("gradient"), Description("orthogonal gradient route: frechet (reference) or autograd")] public string Gradient { get; init; } = "frechet";
+    [JsonPropertyName("unroll"), Description("fused (hand-written BPTT) or steps (per-step autograd)")] public string Unroll { get; init; } = "fused";
+    [JsonPropertyName("random-seed"), Description("random seed (initialisation and data order)")] public int RandomSeed { get; init; } = 400;
+    [JsonPropertyName("batch"), Description("batch size")] public int Batch { get; init; } = 10;
+    [JsonPropertyName("optimizer"), Description("RMSprop or Adam (both optimizers)")] public string Optimizer { get; init; } = "RMSprop";
+    [JsonPropertyName("lr"), Description("learning rate of the main optimizer")] public double Lr { get; init; } = 5e-4;
+    [JsonPropertyName("lr_orth"), Description("learning rate of the orthogonal optimizer")] public double LrOrth { get; init; } = 1e-6;
+    [JsonPropertyName("alpha"), Description("RMSprop smoothing constant")] public double Alpha { get; init; } = 0.99;
+    [JsonPropertyName("betas"), Description("Adam's beta1 beta2")] public double[] Betas { get; init; } = { 0.9, 0.999 };
+    [JsonPropertyName("Tdecay"), Description("weight decay on nnRNN's upper triangular T")] public double Tdecay { get; init; } = 1e-6;
+    [JsonPropertyName("clip"), Description("gradient-norm clipping (0: off)")] public double Clip { get; init; }
+    [JsonPropertyName("threads"), Description("CPU threads for tensor ops")] public int Threads { get; init; } = 1;
+
+    /// <summary>The task's part of the training loop, for these (validated, resolved) options.</summary>
+    public abstract TrainingTask CreateTask();
+
+    /// <summary>The options as options.json records them: canonical spellings (and, by task, data folders made absolute).</summary>
+    public virtual RunOptions Resolve() => this.Resolved();
 
     /// <summary>Checks every value and names the offending option in a one-line error.</summary>
     public virtual void Validate()
@@ -100,55 +106,4 @@ public static class RunOptionsExtensions
         Gradient = options.Gradient.ToLowerInvariant(),
         Unroll = options.Unroll.ToLowerInvariant(),
     };
-}
-
-/// <summary>Options of a task with fresh data every update: the number of updates and the task itself.</summary>
-public abstract record OnlineTaskOptions : RunOptions
-{
-    [JsonPropertyName("steps")] public int Steps { get; init; } = 1500;
-
-    public override void Validate()
-    {
-        base.Validate();
-        if (Steps <= 0) throw new ArgumentException($"--steps: must be positive (got {Steps})");
-        Task();
-    }
-
-    /// <summary>Builds the task (its constructor validates the task options).</summary>
-    public abstract IOnlineTask Task();
-}
-
-/// <summary>
-/// <c>nnrnn copytask</c>; defaults are the seed's nnRNN copy-task row (N = 128, T = 200,
-/// RMSprop α = 0.99, lr 5e-4, lr_orth 1e-6, δ 1e-4, T decay 1e-6, cayley) and 1500 updates.
-/// </summary>
-public sealed record CopyTaskOptions : OnlineTaskOptions
-{
-    [JsonPropertyName("T")] public int T { get; init; } = 200;
-    [JsonPropertyName("labels")] public int Labels { get; init; } = 8;
-    [JsonPropertyName("c-length")] public int CLength { get; init; } = 10;
-    [JsonPropertyName("onehot")] public bool Onehot { get; init; }
-    [JsonPropertyName("vari")] public bool Vari { get; init; }
-
-    public override IOnlineTask Task() => CopyTask();
-
-    public CopyTask CopyTask() => new(T, Labels, CLength, Onehot, Vari);
-}
-
-/// <summary>
-/// <c>nnrnn adding</c>: sequence length <c>--c-length</c> (the seed script's name), <c>--no-of-ones</c>
-/// markers; the other defaults as the copy task's nnRNN row, batch 50 and 2000 updates.
-/// </summary>
-public sealed record AddingOptions : OnlineTaskOptions
-{
-    public AddingOptions()
-    {
-        Batch = 50;
-        Steps = 2000;
-    }
-
-    [JsonPropertyName("c-length")] public int CLength { get; init; } = 100;
-    [JsonPropertyName("no-of-ones")] public int NoOfOnes { get; init; } = 2;
-
-    public override IOnlineTask Task() => new AddingProblem(CLength, NoOfOnes);
 }

@@ -6,7 +6,7 @@ namespace NnRnn.Cells;
 /// What a cell carries from one step to the next: one tensor for Elman-type cells (h), two for
 /// the LSTM (h, c), a complex one for unitary cells. Shapes are the cell's business.
 /// </summary>
-public sealed class RecurrentState
+public sealed class RecurrentState : IDisposable
 {
     private readonly Tensor[] parts;
 
@@ -27,6 +27,12 @@ public sealed class RecurrentState
 
     /// <summary>The same values cut from the graph (truncated BPTT carries state across windows this way).</summary>
     public RecurrentState Detach() => new(parts.Select(p => p.detach()).ToArray());
+
+    /// <summary>Disposes every tensor of the state.</summary>
+    public void Dispose()
+    {
+        foreach (var p in parts) p.Dispose();
+    }
 
     /// <summary>Keeps the tensors alive beyond the current dispose scope.</summary>
     public RecurrentState MoveToOuterDisposeScope()

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using NnRnn.Experiments.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -36,6 +38,9 @@ public sealed class AddingProblem : IOnlineTask
 
     public string BaselineName => "baseline_mse";
 
+    public OnlineTaskSummary Summary(OnlineTaskSummary common, IReadOnlyList<double> lastScores)
+        => new AddingSummary(common) { BaselineMse = Baseline };
+
     public string? ScoreName => null;
 
     public double Score(Tensor outputs, Tensor target) => double.NaN;
@@ -62,4 +67,13 @@ public sealed class AddingProblem : IOnlineTask
     }
 
     public Tensor Loss(Tensor outputs, Tensor target) => nn.functional.mse_loss(outputs[-1].squeeze(-1), target);
+}
+
+/// <summary>summary.json of an adding-problem run.</summary>
+public sealed record AddingSummary : OnlineTaskSummary
+{
+    [System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
+    public AddingSummary(OnlineTaskSummary common) : base(common) { }
+
+    [JsonPropertyName("baseline_mse"), Headline(3)] public double BaselineMse { get; init; }
 }

@@ -3,7 +3,7 @@ using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
-namespace NnRnn.Experiments.Training;
+namespace NnRnn.Experiments.Runs;
 
 /// <summary>
 /// The directory one run writes: options.json (resolved options), metrics.csv (one row per

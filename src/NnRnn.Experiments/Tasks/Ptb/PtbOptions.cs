@@ -1,6 +1,8 @@
+using System.ComponentModel;
 using System.Text.Json.Serialization;
+using NnRnn.Experiments.Training;
 
-namespace NnRnn.Experiments.Training;
+namespace NnRnn.Experiments.Tasks;
 
 /// <summary>
 /// <c>nnrnn ptb</c>: character-level Penn Treebank language modelling. The defaults are the seed's
@@ -26,28 +28,33 @@ public sealed record PtbOptions : RunOptions
     }
 
     /// <summary><c>--emsize</c>: size of the character embeddings (the cell's input size).</summary>
-    [JsonPropertyName("emsize")] public int Emsize { get; init; } = 200;
+    [JsonPropertyName("emsize"), Description("size of the character embeddings")] public int Emsize { get; init; } = 200;
 
     /// <summary><c>--epochs</c>: passes over the training text.</summary>
-    [JsonPropertyName("epochs")] public int Epochs { get; init; } = 100;
+    [JsonPropertyName("epochs"), Description("number of epochs")] public int Epochs { get; init; } = 100;
 
     /// <summary><c>--bptt</c>: length of a truncated-BPTT window (the seed uses 150 and 300).</summary>
-    [JsonPropertyName("bptt")] public int Bptt { get; init; } = 150;
+    [JsonPropertyName("bptt"), Description("length of a truncated-BPTT window")] public int Bptt { get; init; } = 150;
 
     /// <summary><c>--eval-batch</c>: columns of the validation and test text (the reference's 10).</summary>
-    [JsonPropertyName("eval-batch")] public int EvalBatch { get; init; } = 10;
+    [JsonPropertyName("eval-batch"), Description("columns of the validation and test texts")] public int EvalBatch { get; init; } = 10;
 
     /// <summary><c>--log-interval</c>: report the training loss every this many windows.</summary>
-    [JsonPropertyName("log-interval")] public int LogInterval { get; init; } = 200;
+    [JsonPropertyName("log-interval"), Description("print the training loss every N windows")] public int LogInterval { get; init; } = 200;
 
     /// <summary><c>--max-windows</c>: train on at most this many windows per epoch (0: all; for quick runs).</summary>
-    [JsonPropertyName("max-windows")] public int MaxWindows { get; init; }
+    [JsonPropertyName("max-windows"), Description("train on at most N windows per epoch (0: all; for quick runs)")] public int MaxWindows { get; init; }
 
     /// <summary>
     /// <c>--data-dir</c>: a directory holding the PTB files, or a data root holding them in its
     /// <c>ptb</c> folder; null for the default data root. options.json records the folder used.
     /// </summary>
-    [JsonPropertyName("data-dir")] public string? DataDir { get; init; }
+    [JsonPropertyName("data-dir"), Description("directory with ptb.char.{train,valid,test}.txt (or {train,valid,test}.txt), or a data root with them in ptb/ (default: the ptb folder of $NNRNN_DATA or ~/.cache/nnrnn)")] public string? DataDir { get; init; }
+
+    public override TrainingTask CreateTask() => new PtbTraining(this);
+
+    /// <summary>Also records the folder the corpus was found in (a missing file is reported here, before anything is written).</summary>
+    public override RunOptions Resolve() => (PtbOptions)base.Resolve() with { DataDir = PtbTraining.CorpusFolder(DataDir) };
 
     public override void Validate()
     {

@@ -1,11 +1,12 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using NnRnn.Optim;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace NnRnn.Experiments.Training;
+namespace NnRnn.Experiments.Runs;
 
 /// <summary>
 /// Everything needed to continue a run exactly: the model, both optimizers, every random
@@ -45,6 +46,22 @@ public sealed class Checkpoint
         if (optimizer.Orthogonal is { } orthogonal) LoadOptimizer("optimizer.orthogonal", orthogonal);
         optimizer.RefreshOrthogonalMatrices();
     }
+
+    /// <summary>
+    /// Writes a typed state record into <see cref="Meta"/> (its JSON names are the record's):
+    /// the one place a checkpoint's bookkeeping is serialised.
+    /// </summary>
+    public void PutState<T>(T state) where T : class
+    {
+        foreach (var (key, value) in JsonSerializer.SerializeToNode(state, StateJson)!.AsObject())
+            Meta[key] = value?.DeepClone();
+    }
+
+    /// <summary>Reads the record <see cref="PutState"/> wrote (unknown keys, e.g. the metrics row count, are ignored).</summary>
+    public T GetState<T>() where T : class
+        => Meta.Deserialize<T>(StateJson) ?? throw new InvalidDataException($"checkpoint: no {typeof(T).Name}");
+
+    private static readonly JsonSerializerOptions StateJson = new();
 
     public Tensor GetTensor(string name)
     {

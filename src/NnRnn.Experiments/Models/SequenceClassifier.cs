@@ -3,7 +3,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace NnRnn.Experiments.Training;
+namespace NnRnn.Experiments.Models;
 
 /// <summary>
 /// A recurrent cell whose features after the last step go through a linear read-out (the

@@ -3,7 +3,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace NnRnn.Experiments.Training;
+namespace NnRnn.Experiments.Models;
 
 /// <summary>
 /// The reference's PTB model: Embedding(vocab, emsize) → recurrent cell → decoder

@@ -1,4 +1,4 @@
-namespace NnRnn.Experiments.Training;
+namespace NnRnn.Experiments.Tasks;
 
 /// <summary>
 /// The reference's PTB schedule: after each epoch, a validation loss below the best so far is a new

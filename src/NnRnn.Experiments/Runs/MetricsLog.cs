@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace NnRnn.Experiments.Training;
+namespace NnRnn.Experiments.Runs;
 
 /// <summary>A CSV metrics file with a fixed header, one row per update or epoch.</summary>
 public sealed class MetricsLog : IDisposable

@@ -34,4 +34,7 @@ public interface IOnlineTask
     double Baseline { get; }
 
     string BaselineName { get; }
+
+    /// <summary>The run's summary: <paramref name="common"/> plus the task's baseline and scores (the last <see cref="OnlineTaskTraining.FinalWindow"/>).</summary>
+    OnlineTaskSummary Summary(OnlineTaskSummary common, IReadOnlyList<double> lastScores);
 }

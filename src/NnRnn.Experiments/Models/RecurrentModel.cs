@@ -1,7 +1,7 @@
 using NnRnn.Cells;
 using static TorchSharp.torch;
 
-namespace NnRnn.Experiments.Training;
+namespace NnRnn.Experiments.Models;
 
 /// <summary>A recurrent cell followed by a linear read-out at every step (the reference's copy-task model).</summary>
 public sealed class RecurrentModel : ReadoutModel

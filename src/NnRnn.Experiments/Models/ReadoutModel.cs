@@ -3,7 +3,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace NnRnn.Experiments.Training;
+namespace NnRnn.Experiments.Models;
 
 /// <summary>
 /// A recurrent cell followed by a linear read-out (state-dict names <c>rnn.*</c>, <c>lin.*</c>, as

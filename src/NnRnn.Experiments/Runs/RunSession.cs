@@ -1,6 +1,7 @@
 using System.Text.Json;
+using NnRnn.Experiments.Training;
 
-namespace NnRnn.Experiments.Training;
+namespace NnRnn.Experiments.Runs;
 
 /// <summary>How long a session runs and how often it checkpoints.</summary>
 /// <param name="CheckpointEvery">Checkpoint after every this many updates (copy task, adding, psMNIST) or training windows (PTB); psMNIST and PTB also checkpoint after every epoch.</param>

@@ -1,8 +1,9 @@
+using NnRnn.Experiments.Models;
 using NnRnn.Optim;
 using NnRnn.Experiments.Tasks;
 using static TorchSharp.torch;
 
-namespace NnRnn.Experiments.Training;
+namespace NnRnn.Experiments.Tasks;
 
 /// <summary>One training update on an online task, in the reference's order.</summary>
 public static class OnlineTaskStep

@@ -1,7 +1,9 @@
+using System.ComponentModel;
 using System.Text.Json.Serialization;
+using NnRnn.Experiments.Training;
 using NnRnn.Experiments.Data;
 
-namespace NnRnn.Experiments.Training;
+namespace NnRnn.Experiments.Tasks;
 
 /// <summary>
 /// <c>nnrnn psmnist</c>; defaults are the seed's nnRNN sMNIST row (N = 512, RMSprop α = 0.99,
@@ -23,25 +25,29 @@ public sealed record PsmnistOptions : RunOptions
         Tdecay = 1e-4;
     }
 
-    [JsonPropertyName("dataset")] public string Dataset { get; init; } = "mnist";
+    [JsonPropertyName("dataset"), Description("mnist or fashion-mnist")] public string Dataset { get; init; } = "mnist";
 
     /// <summary>The data root (its <c>mnist</c>/<c>fashion-mnist</c> folders); null for <see cref="DataDirectory.DefaultRoot()"/>.</summary>
-    [JsonPropertyName("data-dir")] public string? DataDir { get; init; }
+    [JsonPropertyName("data-dir"), Description("data root holding mnist/ and fashion-mnist/, or a folder with the IDX files themselves (default: $NNRNN_DATA, else ~/.cache/nnrnn)")] public string? DataDir { get; init; }
 
-    [JsonPropertyName("epochs")] public int Epochs { get; init; } = 100;
-    [JsonPropertyName("permute")] public bool Permute { get; init; }
+    [JsonPropertyName("epochs"), Description("number of epochs")] public int Epochs { get; init; } = 100;
+    [JsonPropertyName("permute"), Description("feed the pixels in a fixed random order (seed 1234, independent of --random-seed)")] public bool Permute { get; init; }
 
     /// <summary>Validation images split off the training file; null: 10,000, or a sixth of a smaller file.</summary>
-    [JsonPropertyName("val-size")] public int? ValSize { get; init; }
+    [JsonPropertyName("val-size"), Description("validation images split off the training file (default 10000, or a sixth of a smaller file)")] public int? ValSize { get; init; }
 
     /// <summary>Train on at most this many images of the train part (after the validation split); null: all.</summary>
-    [JsonPropertyName("limit-train")] public int? LimitTrain { get; init; }
+    [JsonPropertyName("limit-train"), Description("train on the first N images of the train part only (validation is unchanged)")] public int? LimitTrain { get; init; }
 
     /// <summary>Test on at most this many test images (the first ones); null: all.</summary>
-    [JsonPropertyName("limit-test")] public int? LimitTest { get; init; }
+    [JsonPropertyName("limit-test"), Description("test on the first N test images only")] public int? LimitTest { get; init; }
 
     /// <summary>Also save the model every this many epochs (model_epochK.pt); 0: never.</summary>
-    [JsonPropertyName("save-freq")] public int SaveFreq { get; init; }
+    [JsonPropertyName("save-freq"), Description("also save the model every K epochs (model_epochK.pt; 0: never)")] public int SaveFreq { get; init; }
+
+    public override TrainingTask CreateTask() => new PsmnistTraining(this);
+
+    public override RunOptions Resolve() => ((PsmnistOptions)base.Resolve()).WithResolvedData();
 
     public override void Validate()
     {

@@ -1,8 +1,9 @@
 using NnRnn.Cells;
+using NnRnn.Experiments.Models;
 using NnRnn.Optim;
 using static TorchSharp.torch;
 
-namespace NnRnn.Experiments.Training;
+namespace NnRnn.Experiments.Tasks;
 
 /// <summary>Summed cross-entropy (nats), correct argmax predictions and tokens seen.</summary>
 public readonly record struct TokenStats(double LossSum, long Correct, long Count)
@@ -88,17 +89,11 @@ public static class PtbStep
             var (x, y) = Window(data, start, length);
             var (stats, next) = Evaluate(model, x, y, state);
             total += stats;
-            if (state is not null) Dispose(state);
+            state?.Dispose();
             state = next.MoveToOuterDisposeScope();
         }
-        if (state is not null) Dispose(state);
+        state?.Dispose();
         return total;
-    }
-
-    /// <summary>Disposes every tensor of a state.</summary>
-    public static void Dispose(RecurrentState state)
-    {
-        foreach (var p in state.Parts) p.Dispose();
     }
 
     /// <summary>Cross-entropy per token, [T·B].</summary>

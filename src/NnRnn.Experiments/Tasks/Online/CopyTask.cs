@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using NnRnn.Experiments.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -40,6 +42,13 @@ public sealed class CopyTask : IOnlineTask
     public double Baseline => MemorylessBaseline;
 
     public string BaselineName => "memoryless_baseline";
+
+    public OnlineTaskSummary Summary(OnlineTaskSummary common, IReadOnlyList<double> lastScores) => new CopyTaskSummary(common)
+    {
+        MemorylessBaseline = MemorylessBaseline,
+        FinalAccuracy = lastScores.Average(),
+        LastAccuracy = lastScores[^1],
+    };
 
     /// <summary>T + 2c.</summary>
     public int SequenceLength => Delay + 2 * CopyLength;
@@ -89,4 +98,18 @@ public sealed class CopyTask : IOnlineTask
         var correct = logits.argmax(-1).eq(target).logical_and(due);
         return correct.sum().item<long>() / (double)Math.Max(1, due.sum().item<long>());
     }
+}
+
+/// <summary>summary.json of a copy-task run.</summary>
+public sealed record CopyTaskSummary : OnlineTaskSummary
+{
+    [System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
+    public CopyTaskSummary(OnlineTaskSummary common) : base(common) { }
+
+    [JsonPropertyName("memoryless_baseline"), Headline(3)] public double MemorylessBaseline { get; init; }
+
+    /// <summary>Mean accuracy over the last updates (as final_loss).</summary>
+    [JsonPropertyName("final_accuracy"), Headline(2)] public double FinalAccuracy { get; init; }
+
+    [JsonPropertyName("last_accuracy")] public double LastAccuracy { get; init; }
 }

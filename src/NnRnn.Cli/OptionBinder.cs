@@ -1,0 +1,67 @@
+using System.CommandLine;
+using System.ComponentModel;
+using System.Reflection;
+using System.Text.Json.Serialization;
+
+namespace NnRnn.Cli;
+
+/// <summary>
+/// The command-line options of a training command, read from its options record: every property
+/// with a JSON name (options.json's, the seed's) is the option <c>--NAME</c>, described by its
+/// <see cref="DescriptionAttribute"/>, defaulting to the record's value. Adding an option to a
+/// task is adding a property to its options record.
+/// </summary>
+public sealed class OptionBinder<TOptions> where TOptions : new()
+{
+    private readonly List<(PropertyInfo Property, Option Option)> options = [];
+
+    public OptionBinder()
+    {
+        var defaults = new TOptions();
+        var properties = typeof(TOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.GetCustomAttribute<JsonPropertyNameAttribute>() is not null && p.CanWrite)
+            .OrderBy(p => Depth(p.DeclaringType!)).ThenBy(p => p.MetadataToken);
+        foreach (var property in properties)
+        {
+            var name = "--" + property.GetCustomAttribute<JsonPropertyNameAttribute>()!.Name;
+            var description = property.GetCustomAttribute<DescriptionAttribute>()?.Description ?? "";
+            var make = typeof(OptionBinder<TOptions>).GetMethod(nameof(Make), BindingFlags.NonPublic | BindingFlags.Static)!
+                .MakeGenericMethod(property.PropertyType);
+            options.Add((property, (Option)make.Invoke(null, [name, description, property.GetValue(defaults)])!));
+        }
+    }
+
+    public IEnumerable<Option> All => options.Select(o => o.Option);
+
+    /// <summary>The options given explicitly on the command line.</summary>
+    public IEnumerable<string> Given(ParseResult result) => All.Where(o => result.GetResult(o) is { Implicit: false }).Select(o => o.Name);
+
+    /// <summary>The options record with every value read from the command line (defaults where not given).</summary>
+    public TOptions Bind(ParseResult result)
+    {
+        var bound = new TOptions();
+        foreach (var (property, option) in options)
+        {
+            var read = typeof(OptionBinder<TOptions>).GetMethod(nameof(Read), BindingFlags.NonPublic | BindingFlags.Static)!
+                .MakeGenericMethod(property.PropertyType);
+            property.SetValue(bound, read.Invoke(null, [result, option]));
+        }
+        return bound;
+    }
+
+    private static Option<T> Make<T>(string name, string description, T defaultValue)
+    {
+        var option = new Option<T>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        if (typeof(T).IsArray)
+        {
+            // --betas 0.9 0.999: the values follow the option; the options record checks how many
+            option.AllowMultipleArgumentsPerToken = true;
+            option.Arity = ArgumentArity.OneOrMore;
+        }
+        return option;
+    }
+
+    private static T? Read<T>(ParseResult result, Option option) => result.GetValue((Option<T>)option);
+
+    private static int Depth(Type type) => type.BaseType is null ? 0 : 1 + Depth(type.BaseType);
+}
