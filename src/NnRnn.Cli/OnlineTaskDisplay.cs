@@ -15,11 +15,11 @@ public sealed class OnlineTaskDisplay : ITrainingObserver
         var o = run.Options;
         var task = o switch
         {
-            CopyTaskOptions c => $"T={c.T} c={c.CLength}",
-            AddingOptions a => $"length={a.CLength} markers={a.NoOfOnes}",
+            CopyTaskOptions c => $"T={c.Delay} c={c.CopyLength}",
+            AddingOptions a => $"length={a.SequenceLength} markers={a.Markers}",
             _ => "",
         };
-        AnsiConsole.MarkupLineInterpolated($"[bold]{run.Task}[/] {o.NetType} N={o.Nhid} {task} batch={o.Batch} {(run.Resumed ? "resuming " : "")}-> {run.Directory}");
+        AnsiConsole.MarkupLineInterpolated($"[bold]{run.Task}[/] {SeedNames.Of(o.NetType)} N={o.HiddenSize} {task} batch={o.Batch} {(run.Resumed ? "resuming " : "")}-> {run.Directory}");
         if (run.Details is OnlineTaskTraining.OnlineDetails { Task: var t })
             AnsiConsole.MarkupLineInterpolated($"baseline loss ({t.BaselineName}): [yellow]{t.Baseline:F4}[/]");
     }

@@ -52,6 +52,20 @@ public sealed class OptionBinder<TOptions> where TOptions : new()
     private static Option<T> Make<T>(string name, string description, T defaultValue)
     {
         var option = new Option<T>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        if (typeof(T).IsEnum && SeedNames.Knows(typeof(T)))
+        {
+            // the seed's spellings (RNN-orth, modrelu), in any case
+            option.CustomParser = r =>
+            {
+                var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+                try { return (T)(object)SeedNames.Parse(typeof(T), text, name); }
+                catch (ArgumentException e)
+                {
+                    r.AddError($"{name}: {NnRnn.Cells.CellFactory.Bare(e)}");
+                    return defaultValue;
+                }
+            };
+        }
         if (typeof(T).IsArray)
         {
             // --betas 0.9 0.999: the values follow the option; the options record checks how many
@@ -59,6 +73,16 @@ public sealed class OptionBinder<TOptions> where TOptions : new()
             option.Arity = ArgumentArity.OneOrMore;
         }
         return option;
+    }
+
+    /// <summary>
+    /// An error about an options property (<see cref="ArgumentException.ParamName"/>, any case) as
+    /// one about its command-line option; other errors unchanged.
+    /// </summary>
+    public Exception ToOptionError(ArgumentException error)
+    {
+        var match = options.FirstOrDefault(o => string.Equals(o.Property.Name, error.ParamName, StringComparison.OrdinalIgnoreCase));
+        return match.Option is null ? error : new ArgumentException($"{match.Option.Name}: {NnRnn.Cells.CellFactory.Bare(error)}", error);
     }
 
     private static T? Read<T>(ParseResult result, Option option) => result.GetValue((Option<T>)option);

@@ -27,7 +27,7 @@ public sealed class PsmnistDisplay : ITrainingObserver
         epochs = o.Epochs;
         var data = ((PsmnistTraining.PsmnistDetails)run.Details).Data;
         AnsiConsole.MarkupLineInterpolated(
-            $"[bold]psmnist[/] {o.NetType} N={o.Nhid} {o.Dataset.ToLowerInvariant()}{(data.Permuted ? " permuted" : "")} {data.Pixels} steps batch={o.Batch} epochs={o.Epochs} {(run.Resumed ? "resuming " : "")}-> {run.Directory}");
+            $"[bold]psmnist[/] {SeedNames.Of(o.NetType)} N={o.HiddenSize} {o.Dataset.ToLowerInvariant()}{(data.Permuted ? " permuted" : "")} {data.Pixels} steps batch={o.Batch} epochs={o.Epochs} {(run.Resumed ? "resuming " : "")}-> {run.Directory}");
         AnsiConsole.MarkupLineInterpolated(
             $"images: train [yellow]{data.TrainCount}[/], validation [yellow]{data.ValidCount}[/], test [yellow]{data.TestCount}[/]");
     }

@@ -29,7 +29,7 @@ public sealed class PtbDisplay : ITrainingObserver
         var start = (PtbTraining.PtbDetails)run.Details;
         var c = start.Corpus;
         Console.WriteLine(
-            $"ptb {o.NetType} N={o.Nhid} emsize={o.Emsize} bptt={o.Bptt} batch={o.Batch} epochs={o.Epochs} {(run.Resumed ? "resuming " : "")}-> {run.Directory}");
+            $"ptb {SeedNames.Of(o.NetType)} N={o.HiddenSize} emsize={o.Emsize} bptt={o.Bptt} batch={o.Batch} epochs={o.Epochs} {(run.Resumed ? "resuming " : "")}-> {run.Directory}");
         Console.WriteLine($"corpus: {start.DataFolder}");
         Console.WriteLine($"vocabulary {c.Vocabulary.Count}, tokens train {c.Train.Length} valid {c.Valid.Length} test {c.Test.Length}; " +
                           $"{start.WindowsPerEpoch} windows per epoch; {run.Parameters} parameters");

@@ -30,6 +30,19 @@ public static class TrainingCommand
 
         command.SetAction(r => CommandLine.Guard(() =>
         {
+            try
+            {
+                return Execute(r);
+            }
+            catch (ArgumentException e) when (e.ParamName is not null)
+            {
+                throw binder.ToOptionError(e);
+            }
+        }));
+        return command;
+
+        int Execute(ParseResult r)
+        {
             var control = resume.Control(r);
             control.Validate();
             string dir;
@@ -45,7 +58,7 @@ public static class TrainingCommand
             {
                 var options = binder.Bind(r);
                 options.Validate();
-                dir = r.GetValue(output) ?? RunDirectory.DefaultPath(name, CellFactory.Canonical(options.NetType));
+                dir = r.GetValue(output) ?? RunDirectory.DefaultPath(name, SeedNames.Of(options.NetType));
                 summary = Trainer.Run(options, dir, control, new TDisplay());
             }
             if (summary is null)
@@ -56,7 +69,6 @@ public static class TrainingCommand
             Report.Summary(summary.Headline());
             Console.WriteLine($"run directory: {dir}");
             return 0;
-        }));
-        return command;
+        }
     }
 }

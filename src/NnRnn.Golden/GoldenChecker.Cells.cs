@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using NnRnn.Cells;
+using NnRnn.Nonlinearities;
 using NnRnn.Orthogonal;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -15,7 +16,8 @@ public sealed partial class GoldenChecker
     private static RecurrentCell BuildCell(string netType, long input, long hidden, string nonlin, OrthogonalGradient route)
     {
         var rinit = netType is "nnRNN" or "expRNN" or "RNN-orth" ? "cayley" : "xavier";
-        return CellFactory.Create(new CellSpec(netType, input, hidden, ReferenceActivation(netType, nonlin), rinit, "xavier", Alam: 0, Gradient: route));
+        return CellFactory.Create(new CellSpec(SeedNames.Parse<NetType>(netType, nameof(netType)), input, hidden,
+            SeedNames.Parse<Activation>(ReferenceActivation(netType, nonlin), nameof(nonlin)), SeedNames.Parse<Initializer>(rinit, nameof(rinit)), Initializer.Xavier, Delta: 0, Gradient: route));
     }
 
     /// <summary>
@@ -82,7 +84,7 @@ public sealed partial class GoldenChecker
 
     private void CheckCell(JsonElement c, UnrollMode mode, CaseResult r)
     {
-        var net = CellFactory.Canonical(c.GetProperty("net_type").GetString()!);
+        var net = SeedNames.Of(SeedNames.Parse<NetType>(c.GetProperty("net_type").GetString()!, "net_type"));
         var sizes = c.GetProperty("sizes");
         long input = sizes.GetProperty("input").GetInt64(), hidden = sizes.GetProperty("hidden").GetInt64();
         var nonlin = c.TryGetProperty("nonlinearity", out var nl) && nl.ValueKind == JsonValueKind.String ? nl.GetString()! : "none";

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using NnRnn.Cells;
+using NnRnn.Nonlinearities;
 using NnRnn.Optim;
 using NnRnn.Experiments.Tasks;
 using NnRnn.Experiments.Models;
@@ -13,7 +14,7 @@ public sealed partial class GoldenChecker
 {
     private void CheckUpdate(JsonElement u, UnrollMode mode, CaseResult r)
     {
-        var net = CellFactory.Canonical(u.GetProperty("net_type").GetString()!);
+        var net = SeedNames.Of(SeedNames.Parse<NetType>(u.GetProperty("net_type").GetString()!, "net_type"));
         var sizes = u.GetProperty("sizes");
         var hp = u.GetProperty("hparams");
         long hidden = sizes.GetProperty("hidden").GetInt64();
@@ -21,8 +22,8 @@ public sealed partial class GoldenChecker
         var task = new CopyTask(sizes.GetProperty("T").GetInt32(), classes - 1, sizes.GetProperty("c_length").GetInt32());
         var nonlin = hp.TryGetProperty("nonlin", out var nl) ? nl.GetString()! : "modrelu";
         var alam = hp.TryGetProperty("alam", out var a) ? a.GetDouble() : 0;
-        var cell = CellFactory.Create(new CellSpec(net, sizes.GetProperty("input").GetInt64(), hidden,
-            ReferenceActivation(net, nonlin), HasOrthogonal(net) || net == "RNN-orth" ? "cayley" : "xavier", "xavier", net == "nnRNN" ? alam : 0));
+        var cell = CellFactory.Create(new CellSpec(SeedNames.Parse<NetType>(net, "net_type"), sizes.GetProperty("input").GetInt64(), hidden,
+            SeedNames.Parse<Activation>(ReferenceActivation(net, nonlin), "nonlin"), HasOrthogonal(net) || net == "RNN-orth" ? Initializer.Cayley : Initializer.Xavier, Initializer.Xavier, net == "nnRNN" ? alam : 0));
         using var model = new RecurrentModel(cell, classes) { Mode = mode };
         Load(model, net, hidden, u.GetProperty("params_before"), "rnn.");
 
@@ -30,12 +31,12 @@ public sealed partial class GoldenChecker
         var y = GoldenTensor.Read(u.GetProperty("y")).reshape(x.shape[0], x.shape[1]);
         var settings = new OptimizerSettings
         {
-            Kind = OptimizerSettings.CanonicalKind(hp.GetProperty("optimizer").GetString()!),
+            Optimizer = SeedNames.Parse<OptimizerKind>(hp.GetProperty("optimizer").GetString()!, "optimizer"),
             LearningRate = hp.GetProperty("lr").GetDouble(),
             OrthogonalLearningRate = hp.GetProperty("lr_orth").GetDouble(),
             Alpha = hp.GetProperty("alpha").GetDouble(),
             Betas = (hp.GetProperty("betas")[0].GetDouble(), hp.GetProperty("betas")[1].GetDouble()),
-            TDecay = hp.GetProperty("Tdecay").GetDouble(),
+            NonNormalDecay = hp.GetProperty("Tdecay").GetDouble(),
             Clip = hp.TryGetProperty("clip", out var clip) && clip.ValueKind == JsonValueKind.Number ? clip.GetDouble() : 0,
             Eps = u.TryGetProperty("param_groups", out var pg) && pg.GetArrayLength() > 0 && pg[0].TryGetProperty("eps", out var eps) ? eps.GetDouble() : 1e-8,
         };

@@ -1,3 +1,6 @@
+using NnRnn.Optim;
+using NnRnn.Nonlinearities;
+using NnRnn.Cells;
 using NnRnn.Experiments.Tasks;
 using NnRnn.Experiments.Training;
 using NnRnn.Experiments.Tasks;
@@ -47,7 +50,7 @@ public class AddingTests
         var dir = TestSupport.TempDir();
         try
         {
-            var options = new AddingOptions { CLength = 10, Nhid = 32, Steps = 500, Batch = 50, Lr = 3e-3, LrOrth = 1e-3 };
+            var options = new AddingOptions { SequenceLength = 10, HiddenSize = 32, Steps = 500, Batch = 50, LearningRate = 3e-3, OrthogonalLearningRate = 1e-3 };
             var summary = (AddingSummary)Trainer.Run(options, dir)!;
             double final = summary.FinalLoss, baseline = summary.BaselineMse;
             Assert.True(final < 0.5 * baseline, $"final MSE {final} vs baseline {baseline}");

@@ -1,3 +1,6 @@
+using NnRnn.Optim;
+using NnRnn.Nonlinearities;
+using NnRnn.Cells;
 using System.Text.Json;
 using NnRnn.Experiments.Tasks;
 using NnRnn.Experiments.Training;
@@ -67,8 +70,8 @@ public class CopyTaskTests
 
     private static CopyTaskOptions Small(string net = "nnRNN") => new()
     {
-        NetType = net, Nhid = 32, T = 10, CLength = 5, Steps = 300, Lr = 2e-3, LrOrth = 1e-4,
-        Rinit = net == "RNN" ? "xavier" : "cayley", RandomSeed = 400,
+        NetType = SeedNames.Parse<NetType>(net, nameof(net)), HiddenSize = 32, Delay = 10, CopyLength = 5, Steps = 300, LearningRate = 2e-3,
+        OrthogonalLearningRate = 1e-4, RecurrentInit = net == "RNN" ? Initializer.Xavier : Initializer.Cayley, RandomSeed = 400,
     };
 
     [Fact]

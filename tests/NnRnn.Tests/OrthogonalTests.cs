@@ -49,7 +49,7 @@ public class OrthogonalTests
     {
         using var scope = NewDisposeScope();
         manual_seed(2);
-        foreach (var scheme in new[] { "henaff", "cayley" })
+        foreach (var scheme in new[] { Initializer.Henaff, Initializer.Cayley })
         {
             var a = SkewInitializers.Create(scheme, 8);
             Assert.Equal(0, (a + a.t()).abs().max().item<float>());
@@ -61,10 +61,10 @@ public class OrthogonalTests
                     if (!onBlock) Assert.Equal(0f, v);
                 }
             var s = a.diagonal(1)[TensorIndex.Slice(0, null, 2)];
-            if (scheme == "henaff") Assert.True(s.ge(-Math.PI).all().item<bool>() && s.le(0).all().item<bool>());
+            if (scheme == Initializer.Henaff) Assert.True(s.ge(-Math.PI).all().item<bool>() && s.le(0).all().item<bool>());
             else Assert.True(s.ge(-1).all().item<bool>() && s.le(0).all().item<bool>()); // −tan(u/2), u ∈ (0, π/2)
         }
-        var q = MatrixExponential.Expm(Skew.FromFree(SkewInitializers.Create("random", 9).to_type(ScalarType.Float64)));
+        var q = MatrixExponential.Expm(Skew.FromFree(SkewInitializers.Create(Initializer.Random, 9).to_type(ScalarType.Float64)));
         Assert.True((q.matmul(q.t()) - eye(9, dtype: ScalarType.Float64)).abs().max().item<double>() < 1e-5);
         Assert.True(Math.Abs(linalg.det(q).item<double>() - 1) < 1e-5);
     }

@@ -1,3 +1,5 @@
+using NnRnn.Optim;
+using NnRnn.Nonlinearities;
 using System.Text.Json;
 using NnRnn.Cells;
 using NnRnn.Experiments.Tasks;
@@ -43,8 +45,8 @@ public class PsmnistTests
 
     private static PsmnistOptions Small(string dataRoot) => new()
     {
-        Dataset = "mnist", DataDir = dataRoot, NetType = "nnRNN", Nhid = 8, Batch = 8, Epochs = 3,
-        Lr = 1e-2, LrOrth = 1e-3, Nonlin = "tanh", Permute = true, RandomSeed = 5,
+        Dataset = "mnist", DataDir = dataRoot, NetType = NetType.NnRnn, HiddenSize = 8, Batch = 8, Epochs = 3,
+        LearningRate = 1e-2, OrthogonalLearningRate = 1e-3, Activation = Activation.Tanh, Permute = true, RandomSeed = 5,
     };
 
     private static Tensor Images(int count, int pixels) => arange(count * pixels, dtype: ScalarType.Float32).reshape(count, pixels) / (count * pixels);
@@ -121,8 +123,8 @@ public class PsmnistTests
     {
         using var root = SmallData();
         var dir = Path.Combine(root.Path, "run");
-        Assert.Contains("--dataset", Assert.Throws<ArgumentException>(() => Trainer.Run(Small(root.Path) with { Dataset = "ptb" }, dir)).Message);
-        Assert.Contains("--epochs", Assert.Throws<ArgumentException>(() => Trainer.Run(Small(root.Path) with { Epochs = 0 }, dir)).Message);
+        Assert.Equal(nameof(PsmnistOptions.Dataset), Assert.Throws<ArgumentException>(() => Trainer.Run(Small(root.Path) with { Dataset = "ptb" }, dir)).ParamName);
+        Assert.Equal(nameof(PsmnistOptions.Epochs), Assert.Throws<ArgumentException>(() => Trainer.Run(Small(root.Path) with { Epochs = 0 }, dir)).ParamName);
         Assert.Contains("--val-size", Assert.Throws<ArgumentException>(() => Trainer.Run(Small(root.Path) with { ValSize = 60 }, dir)).Message);
         var missing = Assert.Throws<NnRnn.Experiments.Data.DataMissingException>(() => Trainer.Run(Small(root.Path) with { DataDir = Path.Combine(root.Path, "none") }, dir));
         Assert.Contains("nnrnn data download mnist", missing.Message);
@@ -180,7 +182,7 @@ public class PsmnistTests
     {
         using var root = SmallData();
         var dir = Path.Combine(root.Path, "run");
-        var options = Small(root.Path) with { SaveFreq = 2, Permute = false, NetType = "RNN", Rinit = "xavier", Epochs = 4 };
+        var options = Small(root.Path) with { SaveFreq = 2, Permute = false, NetType = NetType.Rnn, RecurrentInit = Initializer.Xavier, Epochs = 4 };
         var recorder = new Recorder();
         var summary = (PsmnistSummary)Trainer.Run(options, dir, null, recorder)!;
         var rows = recorder.Rows.Cast<PsmnistEpochRow>().ToList();
@@ -231,8 +233,8 @@ public class PsmnistTests
 
     private static PsmnistOptions Learning(bool permute) => new()
     {
-        Dataset = "fashion-mnist", DataDir = "/nonexistent-nnrnn-root", NetType = "nnRNN", Nhid = 64, Nonlin = "tanh",
-        Lr = 1e-3, LrOrth = 1e-4, Batch = 20, Epochs = 2, LimitTrain = 1000, ValSize = 200, LimitTest = 500,
+        Dataset = "fashion-mnist", DataDir = "/nonexistent-nnrnn-root", NetType = NetType.NnRnn, HiddenSize = 64, Activation = Activation.Tanh,
+        LearningRate = 1e-3, OrthogonalLearningRate = 1e-4, Batch = 20, Epochs = 2, LimitTrain = 1000, ValSize = 200, LimitTest = 500,
         Permute = permute, RandomSeed = 400,
     };
 
@@ -354,7 +356,7 @@ public class PsmnistTests
         foreach (var net in new[] { "RNN", "RNN-orth", "expRNN", "LSTM", "EURNN" })
         {
             var dir = Path.Combine(root.Path, "run-" + net);
-            var summary = (PsmnistSummary)Trainer.Run(Small(root.Path) with { NetType = net, Epochs = 1, Rinit = net is "RNN" or "LSTM" ? "xavier" : "cayley" }, dir)!;
+            var summary = (PsmnistSummary)Trainer.Run(Small(root.Path) with { NetType = SeedNames.Parse<NetType>(net, nameof(net)), Epochs = 1, RecurrentInit = net is "RNN" or "LSTM" ? Initializer.Xavier : Initializer.Cayley }, dir)!;
             Assert.True(double.IsFinite(summary.TestLoss), net);
         }
     }

@@ -1,3 +1,4 @@
+using NnRnn.Nonlinearities;
 using System.Text.Json;
 using NnRnn.Cells;
 using NnRnn.Experiments.Data;
@@ -76,8 +77,8 @@ public sealed class PtbTests : IDisposable
 
     private static PtbOptions Tiny(string dataDir, string net = "nnRNN") => new()
     {
-        NetType = net, Nhid = 32, Emsize = 8, Bptt = 20, Batch = 8, EvalBatch = 4, Epochs = 3, Lr = 5e-3, LrOrth = 5e-4,
-        Rinit = net is "RNN" or "LSTM" ? "xavier" : "cayley", DataDir = dataDir, LogInterval = 1000,
+        NetType = SeedNames.Parse<NetType>(net, nameof(net)), HiddenSize = 32, Emsize = 8, Bptt = 20, Batch = 8, EvalBatch = 4, Epochs = 3, LearningRate = 5e-3, OrthogonalLearningRate = 5e-4,
+        RecurrentInit = net is "RNN" or "LSTM" ? Initializer.Xavier : Initializer.Cayley, DataDir = dataDir, LogInterval = 1000,
     };
 
     private static string[] MetricsWithoutSeconds(string dir) => File.ReadAllLines(Path.Combine(dir, "metrics.csv"))
@@ -162,7 +163,7 @@ public sealed class PtbTests : IDisposable
     public void Learning_rates_survive_a_checkpoint_round_trip()
     {
         manual_seed(3);
-        var settings = new OptimizerSettings { Kind = "Adam", LearningRate = 2e-3, OrthogonalLearningRate = 2e-4, Betas = (0.0, 0.9) };
+        var settings = new OptimizerSettings { Optimizer = OptimizerKind.Adam, LearningRate = 2e-3, OrthogonalLearningRate = 2e-4, Betas = (0.0, 0.9) };
         var cell = TestSupport.Cell("nnRNN", 4, 8);
         using var model = new LanguageModel(cell, 5);
         using var optimizer = new RecurrentOptimizer(model, cell, settings);
@@ -190,7 +191,7 @@ public sealed class PtbTests : IDisposable
     [FactRequiresFile(TestData.PtbValid)]
     public void Short_run_on_real_ptb_text_beats_the_unigram_entropy()
     {
-        var options = Tiny(RealCorpus()) with { Nhid = 64, Emsize = 16, Bptt = 50, Batch = 32, EvalBatch = 10, Epochs = 2 };
+        var options = Tiny(RealCorpus()) with { HiddenSize = 64, Emsize = 16, Bptt = 50, Batch = 32, EvalBatch = 10, Epochs = 2 };
         var dir = temp.File("run");
         var summary = (PtbSummary)Trainer.Run(options, dir)!;
         double unigram = summary.TrainUnigramEntropyBpc;
@@ -219,7 +220,7 @@ public sealed class PtbTests : IDisposable
     [InlineData("EURNN", 2, 9)]    // a complex state
     public void Resume_after_a_stop_gives_the_metrics_of_an_uninterrupted_run(string net, int stopEpoch, int stopWindow)
     {
-        var options = Tiny(ReversedCorpus(), net) with { Lr = 0.02, Nhid = net == "EURNN" ? 16 : 32 };
+        var options = Tiny(ReversedCorpus(), net) with { LearningRate = 0.02, HiddenSize = net == "EURNN" ? 16 : 32 };
         var straight = temp.File("straight");
         var whole = (PtbSummary)Trainer.Run(options, straight)!;
         Assert.True(whole.Halvings >= 2, "validation on reversed words should get worse after the first epoch");
@@ -245,11 +246,11 @@ public sealed class PtbTests : IDisposable
     [Fact]
     public void Learning_rates_halve_after_an_epoch_without_improvement()
     {
-        var options = Tiny(ReversedCorpus()) with { Lr = 0.02, Epochs = 4 };
+        var options = Tiny(ReversedCorpus()) with { LearningRate = 0.02, Epochs = 4 };
         var dir = temp.File("halving");
         var summary = (PtbSummary)Trainer.Run(options, dir)!;
         var rows = File.ReadAllLines(Path.Combine(dir, "metrics.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
-        double best = double.PositiveInfinity, lr = options.Lr;
+        double best = double.PositiveInfinity, lr = options.LearningRate;
         int halvings = 0;
         foreach (var row in rows)
         {
@@ -262,7 +263,7 @@ public sealed class PtbTests : IDisposable
         Assert.True(halvings >= 2, "validation on reversed words should get worse after the first epoch");
         Assert.Equal(halvings, summary.Halvings);
         Assert.Equal(lr, summary.FinalLr);
-        Assert.Equal(options.LrOrth * Math.Pow(0.5, halvings), summary.FinalLrOrth);
+        Assert.Equal(options.OrthogonalLearningRate * Math.Pow(0.5, halvings), summary.FinalLrOrth);
         Assert.Equal(best, summary.ValidLoss);
     }
 

@@ -1,3 +1,6 @@
+using NnRnn.Optim;
+using NnRnn.Nonlinearities;
+using NnRnn.Cells;
 using System.Diagnostics;
 using NnRnn.Experiments.Training;
 using NnRnn.Experiments.Tasks;
@@ -19,9 +22,9 @@ public class ResumeTests
 
     public static IEnumerable<object[]> Runs() => new[]
     {
-        new object[] { new CopyTaskOptions { NetType = "nnRNN", Nhid = 16, T = 5, CLength = 3, Steps = 45, Lr = 1e-3, LrOrth = 1e-3, Optimizer = "Adam" }, 3 },
-        new object[] { new CopyTaskOptions { NetType = "LSTM", Nhid = 8, T = 4, CLength = 2, Steps = 30, Vari = true }, 3 },
-        new object[] { new AddingOptions { NetType = "expRNN", Rinit = "henaff", Nhid = 8, CLength = 6, Steps = 40, Clip = 0.5 }, 2 },
+        new object[] { new CopyTaskOptions { NetType = NetType.NnRnn, HiddenSize = 16, Delay = 5, CopyLength = 3, Steps = 45, LearningRate = 1e-3, OrthogonalLearningRate = 1e-3, Optimizer = OptimizerKind.Adam }, 3 },
+        new object[] { new CopyTaskOptions { NetType = NetType.Lstm, HiddenSize = 8, Delay = 4, CopyLength = 2, Steps = 30, Variable = true }, 3 },
+        new object[] { new AddingOptions { NetType = NetType.ExpRnn, RecurrentInit = Initializer.Henaff, HiddenSize = 8, SequenceLength = 6, Steps = 40, Clip = 0.5 }, 2 },
     };
 
     [Theory]
@@ -63,7 +66,7 @@ public class ResumeTests
     {
         var whole = TestSupport.TempDir();
         var pieces = TestSupport.TempDir();
-        var options = new CopyTaskOptions { Nhid = 8, T = 3, CLength = 2, Steps = 12 };
+        var options = new CopyTaskOptions { HiddenSize = 8, Delay = 3, CopyLength = 2, Steps = 12 };
         try
         {
             Trainer.Run(options, whole);

@@ -12,7 +12,7 @@ namespace NnRnn.Experiments.Benchmarks;
 /// One benchmark configuration: a full training update of a task. Length is the sequence length:
 /// the copy task's T (sequence T + 2c), the adding problem's length, psMNIST's pixels, PTB's bptt.
 /// </summary>
-public sealed record BenchmarkConfig(string Task, string Net, long Hidden, int Batch, int Length, int Threads,
+public sealed record BenchmarkConfig(string Task, NetType Net, long Hidden, int Batch, int Length, int Threads,
     int Warmup, int Repeats, UnrollMode Mode = UnrollMode.Fused, int CopyLength = 10);
 
 /// <summary>Timings of one configuration (field names are relied on by tooling).</summary>
@@ -55,7 +55,7 @@ public static class UpdateBenchmark
         }
         times.Sort();
         double median = times.Count % 2 == 1 ? times[times.Count / 2] : 0.5 * (times[times.Count / 2 - 1] + times[times.Count / 2]);
-        return new BenchmarkResult(config.Task, CellFactory.Canonical(config.Net), config.Hidden, config.Batch,
+        return new BenchmarkResult(config.Task, SeedNames.Of(config.Net), config.Hidden, config.Batch,
             sequenceLength, config.Threads, fused ? "fused" : "autograd", times.Count,
             Math.Round(median, 3), Math.Round(times[0], 3), Math.Round(times.Average(), 3),
             Math.Round(sequenceLength * config.Batch / (median / 1000.0), 1));
@@ -64,9 +64,9 @@ public static class UpdateBenchmark
     /// <summary>The cell, the sequence length, the model (to dispose) and one update of the task.</summary>
     private static (RecurrentCell Cell, int Length, nn.Module Model, Action Update) Workload(BenchmarkConfig c, Generator data)
     {
-        var net = CellFactory.Canonical(c.Net);
+        var net = c.Net;
         RecurrentCell Cell(long input) => CellFactory.Create(new CellSpec(net, input, c.Hidden,
-            RInit: net is "RNN" or "LSTM" ? "xavier" : net == "expRNN" ? "henaff" : "cayley"));
+            RecurrentInit: net is NetType.Rnn or NetType.Lstm ? Initializer.Xavier : net == NetType.ExpRnn ? Initializer.Henaff : Initializer.Cayley));
         var settings = new OptimizerSettings();
         switch (c.Task)
         {
@@ -82,7 +82,7 @@ public static class UpdateBenchmark
             {
                 var cell = Cell(PtbEmbedding);
                 var model = new LanguageModel(cell, PtbVocabulary) { Mode = c.Mode };
-                var optimizer = new RecurrentOptimizer(model, cell, settings with { Kind = "Adam", Betas = (0.0, 0.9), Clip = 10 });
+                var optimizer = new RecurrentOptimizer(model, cell, settings with { Optimizer = OptimizerKind.Adam, Betas = (0.0, 0.9), Clip = 10 });
                 return (cell, c.Length, model, () =>
                 {
                     var text = randint(0, PtbVocabulary, new long[] { c.Length + 1, c.Batch }, generator: data);

@@ -16,18 +16,20 @@ public sealed class ExpRnnCell : RecurrentCell
     private readonly OrthogonalParametrization orthogonal;
     private readonly Nonlinearity nonlinearity;
 
-    public ExpRnnCell(long inputSize, long hiddenSize, string nonlin = "modrelu", string rinit = "henaff",
-        string iinit = "xavier", OrthogonalGradient gradient = OrthogonalGradient.Frechet)
+    public ExpRnnCell(long inputSize, long hiddenSize, Activation activation = Activation.ModRelu, Initializer recurrentInit = Initializer.Henaff,
+        Initializer inputInit = Initializer.Xavier, OrthogonalGradient gradient = OrthogonalGradient.Frechet)
         : base("ExpRnnCell", inputSize, hiddenSize)
     {
         U = nn.Linear(inputSize, hiddenSize, hasBias: false);
-        WeightInit.Apply(U.weight!, iinit, "--iinit");
-        orthogonal = new OrthogonalParametrization(SkewInitializers.Create(rinit, hiddenSize), gradient);
-        nonlinearity = Nonlinearity.Create(nonlin, hiddenSize);
+        if (!recurrentInit.IsOrthogonal())
+            throw new ArgumentException($"expRNN needs an orthogonal initialiser (henaff, cayley, random), got {SeedNames.Of(recurrentInit)}", nameof(recurrentInit));
+        WeightInit.Apply(U.weight!, inputInit, nameof(inputInit));
+        orthogonal = new OrthogonalParametrization(SkewInitializers.Create(recurrentInit, hiddenSize), gradient);
+        nonlinearity = Nonlinearity.Create(activation, hiddenSize);
         RegisterComponents();
     }
 
-    public override string NetType => "expRNN";
+    public override NetType Kind => Cells.NetType.ExpRnn;
 
     public OrthogonalParametrization Orthogonal => orthogonal;
 

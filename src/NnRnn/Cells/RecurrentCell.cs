@@ -13,14 +13,17 @@ public abstract class RecurrentCell : nn.Module
 {
     protected RecurrentCell(string name, long inputSize, long hiddenSize) : base(name)
     {
-        if (inputSize <= 0) throw new ArgumentException($"input size must be positive (got {inputSize})");
-        if (hiddenSize <= 0) throw new ArgumentException($"--nhid: the number of hidden units must be positive (got {hiddenSize})");
+        if (inputSize <= 0) throw new ArgumentException($"must be positive (got {inputSize})", nameof(inputSize));
+        if (hiddenSize <= 0) throw new ArgumentException($"the number of hidden units must be positive (got {hiddenSize})", nameof(hiddenSize));
         InputSize = inputSize;
         HiddenSize = hiddenSize;
     }
 
-    /// <summary>The <c>--net-type</c> name of this cell.</summary>
-    public abstract string NetType { get; }
+    /// <summary>Which network this cell is.</summary>
+    public abstract NetType Kind { get; }
+
+    /// <summary>The seed's name of this network (<c>--net-type</c>, summaries).</summary>
+    public string NetType => SeedNames.Of(Kind);
 
     public long InputSize { get; }
 

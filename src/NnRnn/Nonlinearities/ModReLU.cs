@@ -19,7 +19,7 @@ public sealed class ModReLU : Nonlinearity
         RegisterComponents();
     }
 
-    public override string Kind => "modrelu";
+    public override Activation Kind => Activation.ModRelu;
     public override Tensor? Bias => b;
 
     public override Tensor forward(Tensor z) => z.sign() * (z.abs() + b).relu();

@@ -7,7 +7,7 @@ namespace NnRnn.Nonlinearities;
 public sealed class Identity : Nonlinearity
 {
     public Identity() : base("Identity") { }
-    public override string Kind => "none";
+    public override Activation Kind => Activation.None;
     public override Tensor forward(Tensor z) => z.alias();
     public override Tensor ForwardInPlace(Tensor z) => z;
     public override Tensor Derivative(Tensor h) => ones_like(h);
@@ -17,7 +17,7 @@ public sealed class Identity : Nonlinearity
 public sealed class Tanh : Nonlinearity
 {
     public Tanh() : base("Tanh") { }
-    public override string Kind => "tanh";
+    public override Activation Kind => Activation.Tanh;
     public override Tensor forward(Tensor z) => z.tanh();
     public override Tensor ForwardInPlace(Tensor z) => z.tanh_();
     public override Tensor Derivative(Tensor h) => 1 - h * h;
@@ -27,7 +27,7 @@ public sealed class Tanh : Nonlinearity
 public sealed class ReLU : Nonlinearity
 {
     public ReLU() : base("ReLU") { }
-    public override string Kind => "relu";
+    public override Activation Kind => Activation.Relu;
     public override Tensor forward(Tensor z) => z.relu();
     public override Tensor ForwardInPlace(Tensor z) => z.relu_();
     public override Tensor Derivative(Tensor h) => h.gt(0).to_type(h.dtype); // h > 0 exactly where z > 0
@@ -37,7 +37,7 @@ public sealed class ReLU : Nonlinearity
 public sealed class Sigmoid : Nonlinearity
 {
     public Sigmoid() : base("Sigmoid") { }
-    public override string Kind => "sigmoid";
+    public override Activation Kind => Activation.Sigmoid;
     public override Tensor forward(Tensor z) => z.sigmoid();
     public override Tensor ForwardInPlace(Tensor z) => z.sigmoid_();
     public override Tensor Derivative(Tensor h) => h * (1 - h);

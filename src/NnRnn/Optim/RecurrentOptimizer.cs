@@ -89,16 +89,16 @@ public sealed class RecurrentOptimizer : IDisposable
 
     private static OptimizerHelper Build(OptimizerSettings s, double lr, Parameter[] plain, Parameter[] decayed)
     {
-        if (s.Kind == "Adam")
+        if (s.Optimizer == OptimizerKind.Adam)
         {
             var groups = new List<Adam.ParamGroup> { new(plain, lr: lr, beta1: s.Betas.Beta1, beta2: s.Betas.Beta2, eps: s.Eps, weight_decay: 0) };
             if (decayed.Length > 0)
-                groups.Add(new(decayed, lr: lr, beta1: s.Betas.Beta1, beta2: s.Betas.Beta2, eps: s.Eps, weight_decay: s.TDecay));
+                groups.Add(new(decayed, lr: lr, beta1: s.Betas.Beta1, beta2: s.Betas.Beta2, eps: s.Eps, weight_decay: s.NonNormalDecay));
             return optim.Adam(groups, lr, s.Betas.Beta1, s.Betas.Beta2, s.Eps);
         }
         var rms = new List<RMSProp.ParamGroup> { new(plain, lr: lr, eps: s.Eps, alpha: s.Alpha, weight_decay: 0) };
         if (decayed.Length > 0)
-            rms.Add(new(decayed, lr: lr, eps: s.Eps, alpha: s.Alpha, weight_decay: s.TDecay));
+            rms.Add(new(decayed, lr: lr, eps: s.Eps, alpha: s.Alpha, weight_decay: s.NonNormalDecay));
         return optim.RMSProp(rms, lr, s.Alpha, s.Eps);
     }
 

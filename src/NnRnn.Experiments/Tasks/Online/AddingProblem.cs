@@ -13,11 +13,11 @@ namespace NnRnn.Experiments.Tasks;
 /// </summary>
 public sealed class AddingProblem : IOnlineTask
 {
-    public AddingProblem(int length, int markers = 2)
+    public AddingProblem(int sequenceLength, int markers = 2)
     {
-        if (length < 2) throw new ArgumentException($"--c-length: the sequence needs at least 2 steps (got {length})");
-        if (markers < 1 || markers > length) throw new ArgumentException($"--no-of-ones: must be between 1 and the sequence length (got {markers})");
-        Length = length;
+        if (sequenceLength < 2) throw new ArgumentException($"the sequence needs at least 2 steps (got {sequenceLength})", nameof(sequenceLength));
+        if (markers < 1 || markers > sequenceLength) throw new ArgumentException($"must be between 1 and the sequence length (got {markers})", nameof(markers));
+        Length = sequenceLength;
         Markers = markers;
     }
 

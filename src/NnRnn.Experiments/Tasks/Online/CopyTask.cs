@@ -15,9 +15,9 @@ public sealed class CopyTask : IOnlineTask
 {
     public CopyTask(int delay, int labels = 8, int copyLength = 10, bool oneHot = false, bool variable = false)
     {
-        if (delay <= 0) throw new ArgumentException($"--T: the delay must be positive (got {delay})");
-        if (labels < 1 || labels > 8) throw new ArgumentException($"--labels: must be between 1 and 8 (got {labels})");
-        if (copyLength <= 0) throw new ArgumentException($"--c-length: must be positive (got {copyLength})");
+        if (delay <= 0) throw new ArgumentException($"the delay must be positive (got {delay})", nameof(delay));
+        if (labels < 1 || labels > 8) throw new ArgumentException($"must be between 1 and 8 (got {labels})", nameof(labels));
+        if (copyLength <= 0) throw new ArgumentException($"must be positive (got {copyLength})", nameof(copyLength));
         Delay = delay;
         Labels = labels;
         CopyLength = copyLength;

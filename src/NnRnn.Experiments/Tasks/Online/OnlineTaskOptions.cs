@@ -12,7 +12,7 @@ public abstract record OnlineTaskOptions : RunOptions
     public override void Validate()
     {
         base.Validate();
-        if (Steps <= 0) throw new ArgumentException($"--steps: must be positive (got {Steps})");
+        Positive(Steps, nameof(Steps));
         Task();
     }
 
@@ -28,15 +28,15 @@ public abstract record OnlineTaskOptions : RunOptions
 /// </summary>
 public sealed record CopyTaskOptions : OnlineTaskOptions
 {
-    [JsonPropertyName("T"), Description("delay between the sequence and its recall")] public int T { get; init; } = 200;
+    [JsonPropertyName("T"), Description("delay between the sequence and its recall")] public int Delay { get; init; } = 200;
     [JsonPropertyName("labels"), Description("number of symbols (at most 8)")] public int Labels { get; init; } = 8;
-    [JsonPropertyName("c-length"), Description("length of the sequence to copy")] public int CLength { get; init; } = 10;
-    [JsonPropertyName("onehot"), Description("one-hot inputs instead of scalar values")] public bool Onehot { get; init; }
-    [JsonPropertyName("vari"), Description("a random delay in [1, T] per sequence")] public bool Vari { get; init; }
+    [JsonPropertyName("c-length"), Description("length of the sequence to copy")] public int CopyLength { get; init; } = 10;
+    [JsonPropertyName("onehot"), Description("one-hot inputs instead of scalar values")] public bool OneHot { get; init; }
+    [JsonPropertyName("vari"), Description("a random delay in [1, T] per sequence")] public bool Variable { get; init; }
 
     public override IOnlineTask Task() => CopyTask();
 
-    public CopyTask CopyTask() => new(T, Labels, CLength, Onehot, Vari);
+    public CopyTask CopyTask() => new(Delay, Labels, CopyLength, OneHot, Variable);
 }
 
 /// <summary>
@@ -51,8 +51,8 @@ public sealed record AddingOptions : OnlineTaskOptions
         Steps = 2000;
     }
 
-    [JsonPropertyName("c-length"), Description("sequence length")] public int CLength { get; init; } = 100;
-    [JsonPropertyName("no-of-ones"), Description("number of marked values to add")] public int NoOfOnes { get; init; } = 2;
+    [JsonPropertyName("c-length"), Description("sequence length")] public int SequenceLength { get; init; } = 100;
+    [JsonPropertyName("no-of-ones"), Description("number of marked values to add")] public int Markers { get; init; } = 2;
 
-    public override IOnlineTask Task() => new AddingProblem(CLength, NoOfOnes);
+    public override IOnlineTask Task() => new AddingProblem(SequenceLength, Markers);
 }

@@ -49,7 +49,7 @@ public sealed class OnlineTaskTraining(OnlineTaskOptions options) : TrainingTask
     public override void Build(RunGenerators generators)
     {
         cell = CellFactory.Create(options.CellSpec(task.InputSize));
-        model = new RecurrentModel(cell, task.Outputs) { Mode = options.UnrollMode() };
+        model = new RecurrentModel(cell, task.Outputs) { Mode = options.Unroll };
         optimizer = new RecurrentOptimizer(model, cell, options.OptimizerSettings());
         data = new Generator((ulong)options.RandomSeed);
         generators.Add("rng.data", data);

@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using System.Text.Json.Serialization;
+using NnRnn.Cells;
 using NnRnn.Experiments.Training;
+using NnRnn.Optim;
 
 namespace NnRnn.Experiments.Tasks;
 
@@ -15,15 +17,15 @@ public sealed record PtbOptions : RunOptions
 {
     public PtbOptions()
     {
-        Nhid = 1024;
+        HiddenSize = 1024;
         Batch = 128;
-        Optimizer = "Adam";
+        Optimizer = OptimizerKind.Adam;
         Betas = new[] { 0.0, 0.9 };
-        Lr = 0.002;
-        LrOrth = 0.0002;
-        Alam = 1e-4;
-        Tdecay = 1e-5;
-        Rinit = "cayley";
+        LearningRate = 0.002;
+        OrthogonalLearningRate = 0.0002;
+        Delta = 1e-4;
+        NonNormalDecay = 1e-5;
+        RecurrentInit = Initializer.Cayley;
         Clip = 10;
     }
 
@@ -54,17 +56,17 @@ public sealed record PtbOptions : RunOptions
     public override TrainingTask CreateTask() => new PtbTraining(this);
 
     /// <summary>Also records the folder the corpus was found in (a missing file is reported here, before anything is written).</summary>
-    public override RunOptions Resolve() => (PtbOptions)base.Resolve() with { DataDir = PtbTraining.CorpusFolder(DataDir) };
+    public override RunOptions Resolve() => this with { DataDir = PtbTraining.CorpusFolder(DataDir) };
 
     public override void Validate()
     {
         base.Validate();
-        if (Emsize <= 0) throw new ArgumentException($"--emsize: must be positive (got {Emsize})");
-        if (Epochs <= 0) throw new ArgumentException($"--epochs: must be positive (got {Epochs})");
-        if (Bptt <= 0) throw new ArgumentException($"--bptt: must be positive (got {Bptt})");
-        if (EvalBatch <= 0) throw new ArgumentException($"--eval-batch: must be positive (got {EvalBatch})");
-        if (LogInterval <= 0) throw new ArgumentException($"--log-interval: must be positive (got {LogInterval})");
-        if (MaxWindows < 0) throw new ArgumentException($"--max-windows: must be non-negative (got {MaxWindows})");
-        if (DataDir is { Length: 0 }) throw new ArgumentException("--data-dir: empty path");
+        Positive(Emsize, nameof(Emsize));
+        Positive(Epochs, nameof(Epochs));
+        Positive(Bptt, nameof(Bptt));
+        Positive(EvalBatch, nameof(EvalBatch));
+        Positive(LogInterval, nameof(LogInterval));
+        if (MaxWindows < 0) throw new ArgumentException($"must be non-negative (got {MaxWindows})", nameof(MaxWindows));
+        if (DataDir is { Length: 0 }) throw new ArgumentException("empty path", nameof(DataDir));
     }
 }

@@ -86,7 +86,7 @@ public sealed class PtbTraining(PtbOptions options) : TrainingTask<PtbTraining.S
     public override void Build(RunGenerators generators)
     {
         cell = CellFactory.Create(options.CellSpec(options.Emsize));
-        model = new LanguageModel(cell, corpus!.Vocabulary.Count) { Mode = options.UnrollMode() };
+        model = new LanguageModel(cell, corpus!.Vocabulary.Count) { Mode = options.Unroll };
         optimizer = new RecurrentOptimizer(model, cell, options.OptimizerSettings());
         trainData = PtbCorpus.Batchify(corpus.Train, options.Batch);
         validData = PtbCorpus.Batchify(corpus.Valid, options.EvalBatch);

@@ -16,13 +16,13 @@ public sealed record PsmnistOptions : RunOptions
 
     public PsmnistOptions()
     {
-        Nhid = 512;
+        HiddenSize = 512;
         Batch = 100;
-        Lr = 2e-4;
-        LrOrth = 2e-5;
+        LearningRate = 2e-4;
+        OrthogonalLearningRate = 2e-5;
         Alpha = 0.99;
-        Alam = 0.1;
-        Tdecay = 1e-4;
+        Delta = 0.1;
+        NonNormalDecay = 1e-4;
     }
 
     [JsonPropertyName("dataset"), Description("mnist or fashion-mnist")] public string Dataset { get; init; } = "mnist";
@@ -47,18 +47,18 @@ public sealed record PsmnistOptions : RunOptions
 
     public override TrainingTask CreateTask() => new PsmnistTraining(this);
 
-    public override RunOptions Resolve() => ((PsmnistOptions)base.Resolve()).WithResolvedData();
+    public override RunOptions Resolve() => WithResolvedData();
 
     public override void Validate()
     {
         base.Validate();
         if (!Datasets.Contains(Dataset, StringComparer.OrdinalIgnoreCase))
-            throw new ArgumentException($"--dataset: unknown dataset '{Dataset}' (expected one of: {string.Join(", ", Datasets)})");
-        if (Epochs <= 0) throw new ArgumentException($"--epochs: must be positive (got {Epochs})");
-        if (ValSize is <= 0) throw new ArgumentException($"--val-size: must be positive (got {ValSize})");
-        if (LimitTrain is <= 0) throw new ArgumentException($"--limit-train: must be positive (got {LimitTrain})");
-        if (LimitTest is <= 0) throw new ArgumentException($"--limit-test: must be positive (got {LimitTest})");
-        if (SaveFreq < 0) throw new ArgumentException($"--save-freq: must be 0 (off) or positive (got {SaveFreq})");
+            throw new ArgumentException($"unknown dataset '{Dataset}' (expected one of: {string.Join(", ", Datasets)})", nameof(Dataset));
+        Positive(Epochs, nameof(Epochs));
+        if (ValSize is { } v) Positive(v, nameof(ValSize));
+        if (LimitTrain is { } t) Positive(t, nameof(LimitTrain));
+        if (LimitTest is { } u) Positive(u, nameof(LimitTest));
+        if (SaveFreq < 0) throw new ArgumentException($"must be 0 (off) or positive (got {SaveFreq})", nameof(SaveFreq));
     }
 
     /// <summary>The resolved options with the dataset name in lower case and the data root made absolute.</summary>

@@ -87,8 +87,8 @@ public sealed class PsmnistTraining(PsmnistOptions options) : TrainingTask<Psmni
     public override void Build(RunGenerators generators)
     {
         cell = CellFactory.Create(options.CellSpec(1));
-        model = new SequenceClassifier(cell, SequentialMnist.Classes) { Mode = options.UnrollMode() };
-        best = new SequenceClassifier(CellFactory.Create(options.CellSpec(1)), SequentialMnist.Classes) { Mode = options.UnrollMode() };
+        model = new SequenceClassifier(cell, SequentialMnist.Classes) { Mode = options.Unroll };
+        best = new SequenceClassifier(CellFactory.Create(options.CellSpec(1)), SequentialMnist.Classes) { Mode = options.Unroll };
         optimizer = new RecurrentOptimizer(model, cell, options.OptimizerSettings());
         shuffle = new Generator((ulong)options.RandomSeed);
         epochStart = shuffle.get_state();
