@@ -24,7 +24,7 @@ public sealed partial class GoldenChecker
         var alam = hp.TryGetProperty("alam", out var a) ? a.GetDouble() : 0;
         var cell = CellFactory.Create(new CellSpec(SeedNames.Parse<NetType>(net, "net_type"), sizes.GetProperty("input").GetInt64(), hidden,
             SeedNames.Parse<Activation>(ReferenceActivation(net, nonlin), "nonlin"), HasOrthogonal(net) || net == "RNN-orth" ? Initializer.Cayley : Initializer.Xavier, Initializer.Xavier, net == "nnRNN" ? alam : 0));
-        using var model = new RecurrentModel(cell, classes) { Mode = mode };
+        using var model = new PerStepReadoutModel(cell, classes) { Mode = mode };
         Load(model, net, hidden, u.GetProperty("params_before"), "rnn.");
 
         var x = GoldenTensor.Read(u.GetProperty("x"), ScalarType.Float32);

@@ -113,7 +113,7 @@ public class CopyTaskTests
             manual_seed(99);
             var task = options.CopyTask();
             var cell = NnRnn.Cells.CellFactory.Create(options.CellSpec(task.InputSize));
-            using var model = new RecurrentModel(cell, task.Classes);
+            using var model = new PerStepReadoutModel(cell, task.Classes);
             model.load_py(Path.Combine(a, "model.pt"));
             var state = PyTorchUnpickler.UnpickleStateDict(Path.Combine(b, "model.pt"));
             foreach (var (name, p) in model.named_parameters())

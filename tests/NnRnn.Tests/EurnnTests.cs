@@ -401,7 +401,7 @@ public sealed class EurnnTests
         using var generator = new Generator(1);
         var task = new CopyTask(delay: 10, copyLength: 5);
         var cell = CellFactory.Create(new CellSpec(NetType.Eurnn, task.InputSize, 32));
-        using var model = new RecurrentModel(cell, task.Classes);
+        using var model = new PerStepReadoutModel(cell, task.Classes);
         using var optimizer = new RecurrentOptimizer(model, cell,
             new OptimizerSettings { Optimizer = OptimizerKind.RMSprop, LearningRate = 1e-3, Alpha = 0.5 });
         const int updates = 300, tail = 50;
@@ -411,7 +411,7 @@ public sealed class EurnnTests
         {
             using var scope = NewDisposeScope();
             var (x, y) = task.Batch(10, generator);
-            var (loss, accuracy) = OnlineTaskStep.Update(model, optimizer, task, x, y);
+            var (loss, accuracy) = SyntheticTaskStep.Update(model, optimizer, task, x, y);
             losses.Add(loss);
             accuracies.Add(accuracy);
         }

@@ -97,7 +97,7 @@ public class OrthogonalTests
         manual_seed(4);
         var task = new NnRnn.Experiments.Tasks.CopyTask(5, copyLength: 3);
         var cell = TestSupport.Cell(net, task.InputSize, 16);
-        using var model = new RecurrentModel(cell, task.Classes);
+        using var model = new PerStepReadoutModel(cell, task.Classes);
         using var optimizer = new RecurrentOptimizer(model, cell, new OptimizerSettings { LearningRate = 1e-3, OrthogonalLearningRate = 1e-2 });
         using var data = new Generator(4);
         var factor = cell.OrthogonalFactors().Single();
@@ -106,7 +106,7 @@ public class OrthogonalTests
         {
             using var step = NewDisposeScope();
             var (x, y) = task.Batch(4, data);
-            OnlineTaskStep.Update(model, optimizer, task, x, y);
+            SyntheticTaskStep.Update(model, optimizer, task, x, y);
         }
         using var _ = no_grad();
         var p = factor.Matrix();

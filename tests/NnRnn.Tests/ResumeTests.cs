@@ -29,7 +29,7 @@ public class ResumeTests
 
     [Theory]
     [MemberData(nameof(Runs))]
-    public void Stopped_and_resumed_equals_uninterrupted(OnlineTaskOptions options, int timingColumn)
+    public void Stopped_and_resumed_equals_uninterrupted(SyntheticTaskOptions options, int timingColumn)
     {
         var whole = TestSupport.TempDir();
         var pieces = TestSupport.TempDir();
@@ -54,7 +54,7 @@ public class ResumeTests
         }
     }
 
-    private static RunSummary? Resume(OnlineTaskOptions options, string dir, RunControl control) => options switch
+    private static RunSummary? Resume(SyntheticTaskOptions options, string dir, RunControl control) => options switch
     {
         CopyTaskOptions => Trainer.Resume<CopyTaskOptions>(dir, control),
         AddingOptions => Trainer.Resume<AddingOptions>(dir, control),

@@ -92,14 +92,14 @@ public static class UpdateBenchmark
             }
             default:
             {
-                IOnlineTask task = c.Task == "adding" ? new AddingProblem(c.Length) : new CopyTask(c.Length, copyLength: c.CopyLength);
+                ISyntheticTask task = c.Task == "adding" ? new AddingProblem(c.Length) : new CopyTask(c.Length, copyLength: c.CopyLength);
                 var cell = Cell(task.InputSize);
-                var model = new RecurrentModel(cell, task.Outputs) { Mode = c.Mode };
+                var model = new PerStepReadoutModel(cell, task.Outputs) { Mode = c.Mode };
                 var optimizer = new RecurrentOptimizer(model, cell, settings);
                 return (cell, task.SequenceLength, model, () =>
                 {
                     var (x, y) = task.Batch(c.Batch, data);
-                    OnlineTaskStep.Update(model, optimizer, task, x, y);
+                    SyntheticTaskStep.Update(model, optimizer, task, x, y);
                 });
             }
         }

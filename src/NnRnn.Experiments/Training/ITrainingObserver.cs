@@ -35,7 +35,7 @@ public sealed record RunStarted(string Task, RunOptions Options, string Director
 public abstract record TaskDetails;
 
 /// <summary>One update done.</summary>
-/// <param name="Epoch">1-based epoch (online tasks have one).</param>
+/// <param name="Epoch">1-based epoch (synthetic tasks have one).</param>
 /// <param name="Batch">1-based update within the epoch.</param>
 /// <param name="Update">Updates since the run began.</param>
 /// <param name="LearningRate">The main optimizer's learning rate after the update.</param>

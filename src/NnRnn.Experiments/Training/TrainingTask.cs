@@ -18,7 +18,7 @@ public abstract class TrainingTask : IDisposable
     /// <summary>The header of metrics.csv.</summary>
     public abstract IReadOnlyList<string> Columns { get; }
 
-    /// <summary>Epochs of the run (online tasks: one epoch of every update).</summary>
+    /// <summary>Epochs of the run (synthetic tasks: one epoch of every update).</summary>
     public abstract int Epochs { get; }
 
     /// <summary>Updates per epoch (known once <see cref="Build"/> ran).</summary>

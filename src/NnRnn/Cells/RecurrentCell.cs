@@ -36,6 +36,14 @@ public abstract class RecurrentCell : nn.Module
     public virtual RecurrentState InitialState(long batch, Device? device = null, ScalarType dtype = ScalarType.Float32)
         => new(zeros(batch, HiddenSize, dtype, device));
 
+    /// <summary>
+    /// Runs the cell over a time-major sequence x [T, batch, InputSize] from <paramref name="state"/>
+    /// (zeros on x's device and dtype when null); returns the features at every step
+    /// [T, batch, OutputSize] and the final state. Same as <see cref="SequenceRunner.Run"/>.
+    /// </summary>
+    public (Tensor Outputs, RecurrentState Final) forward(Tensor input, RecurrentState? state = null, UnrollMode mode = UnrollMode.Fused)
+        => SequenceRunner.Run(this, input, state, mode);
+
     /// <summary>Builds what is constant over a sequence (the recurrent matrix); call once per sequence.</summary>
     public abstract IRecurrence Prepare();
 

@@ -11,7 +11,7 @@ namespace NnRnn.Experiments.Tasks;
 /// Target: blanks for T + c steps, then the c symbols. With <c>variable</c> each sequence draws its
 /// own delay in [1, T] and the symbols are due right after its cue (the rest stays blank).
 /// </summary>
-public sealed class CopyTask : IOnlineTask
+public sealed class CopyTask : ISyntheticTask
 {
     public CopyTask(int delay, int labels = 8, int copyLength = 10, bool oneHot = false, bool variable = false)
     {
@@ -33,7 +33,7 @@ public sealed class CopyTask : IOnlineTask
 
     public string Name => "copytask";
 
-    int IOnlineTask.Outputs => Classes;
+    int ISyntheticTask.Outputs => Classes;
 
     public string? ScoreName => "accuracy";
 
@@ -43,7 +43,7 @@ public sealed class CopyTask : IOnlineTask
 
     public string BaselineName => "memoryless_baseline";
 
-    public OnlineTaskSummary Summary(OnlineTaskSummary common, IReadOnlyList<double> lastScores) => new CopyTaskSummary(common)
+    public SyntheticTaskSummary Summary(SyntheticTaskSummary common, IReadOnlyList<double> lastScores) => new CopyTaskSummary(common)
     {
         MemorylessBaseline = MemorylessBaseline,
         FinalAccuracy = lastScores.Average(),
@@ -101,10 +101,10 @@ public sealed class CopyTask : IOnlineTask
 }
 
 /// <summary>summary.json of a copy-task run.</summary>
-public sealed record CopyTaskSummary : OnlineTaskSummary
+public sealed record CopyTaskSummary : SyntheticTaskSummary
 {
     [System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
-    public CopyTaskSummary(OnlineTaskSummary common) : base(common) { }
+    public CopyTaskSummary(SyntheticTaskSummary common) : base(common) { }
 
     [JsonPropertyName("memoryless_baseline"), Headline(3)] public double MemorylessBaseline { get; init; }
 

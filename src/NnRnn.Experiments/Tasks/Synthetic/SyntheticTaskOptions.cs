@@ -5,7 +5,7 @@ using NnRnn.Experiments.Training;
 namespace NnRnn.Experiments.Tasks;
 
 /// <summary>Options of a task with fresh data every update: the number of updates and the task itself.</summary>
-public abstract record OnlineTaskOptions : RunOptions
+public abstract record SyntheticTaskOptions : RunOptions
 {
     [JsonPropertyName("steps"), Description("number of training updates")] public int Steps { get; init; } = 1500;
 
@@ -16,17 +16,17 @@ public abstract record OnlineTaskOptions : RunOptions
         Task();
     }
 
-    public override TrainingTask CreateTask() => new OnlineTaskTraining(this);
+    public override TrainingTask CreateTask() => new SyntheticTaskTraining(this);
 
     /// <summary>Builds the task (its constructor validates the task options).</summary>
-    public abstract IOnlineTask Task();
+    public abstract ISyntheticTask Task();
 }
 
 /// <summary>
 /// <c>nnrnn copytask</c>; defaults are the seed's nnRNN copy-task row (N = 128, T = 200,
 /// RMSprop α = 0.99, lr 5e-4, lr_orth 1e-6, δ 1e-4, T decay 1e-6, cayley) and 1500 updates.
 /// </summary>
-public sealed record CopyTaskOptions : OnlineTaskOptions
+public sealed record CopyTaskOptions : SyntheticTaskOptions
 {
     [JsonPropertyName("T"), Description("delay between the sequence and its recall")] public int Delay { get; init; } = 200;
     [JsonPropertyName("labels"), Description("number of symbols (at most 8)")] public int Labels { get; init; } = 8;
@@ -34,7 +34,7 @@ public sealed record CopyTaskOptions : OnlineTaskOptions
     [JsonPropertyName("onehot"), Description("one-hot inputs instead of scalar values")] public bool OneHot { get; init; }
     [JsonPropertyName("vari"), Description("a random delay in [1, T] per sequence")] public bool Variable { get; init; }
 
-    public override IOnlineTask Task() => CopyTask();
+    public override ISyntheticTask Task() => CopyTask();
 
     public CopyTask CopyTask() => new(Delay, Labels, CopyLength, OneHot, Variable);
 }
@@ -43,7 +43,7 @@ public sealed record CopyTaskOptions : OnlineTaskOptions
 /// <c>nnrnn adding</c>: sequence length <c>--c-length</c> (the seed script's name), <c>--no-of-ones</c>
 /// markers; the other defaults as the copy task's nnRNN row, batch 50 and 2000 updates.
 /// </summary>
-public sealed record AddingOptions : OnlineTaskOptions
+public sealed record AddingOptions : SyntheticTaskOptions
 {
     public AddingOptions()
     {
@@ -54,5 +54,5 @@ public sealed record AddingOptions : OnlineTaskOptions
     [JsonPropertyName("c-length"), Description("sequence length")] public int SequenceLength { get; init; } = 100;
     [JsonPropertyName("no-of-ones"), Description("number of marked values to add")] public int Markers { get; init; } = 2;
 
-    public override IOnlineTask Task() => new AddingProblem(SequenceLength, Markers);
+    public override ISyntheticTask Task() => new AddingProblem(SequenceLength, Markers);
 }

@@ -10,19 +10,20 @@ using static TorchSharp.torch;
 namespace NnRnn.Experiments.Tasks;
 
 /// <summary>
-/// Training on an online task (fresh random data every update: copy task, adding problem): one
+/// Training on a synthetic task (fresh random data every update, nothing to load: copy task,
+/// adding problem): one
 /// epoch of <c>--steps</c> updates, a metrics row per update (step, loss, [score,] ms), and at the
 /// end the means over the last <see cref="FinalWindow"/> updates.
 /// </summary>
-public sealed class OnlineTaskTraining(OnlineTaskOptions options) : TrainingTask<OnlineTaskTraining.State>
+public sealed class SyntheticTaskTraining(SyntheticTaskOptions options) : TrainingTask<SyntheticTaskTraining.State>
 {
     /// <summary>Updates averaged for the final metrics (the seed's copy-task figure reports this window).</summary>
     public const int FinalWindow = 100;
 
-    private readonly IOnlineTask task = options.Task();
+    private readonly ISyntheticTask task = options.Task();
     private readonly List<double> losses = [], scores = [];
     private RecurrentCell? cell;
-    private RecurrentModel? model;
+    private PerStepReadoutModel? model;
     private RecurrentOptimizer? optimizer;
     private Generator? data;
 
@@ -30,11 +31,11 @@ public sealed class OnlineTaskTraining(OnlineTaskOptions options) : TrainingTask
     public sealed record State([property: JsonPropertyName("step")] long Step);
 
     /// <summary>What the console shows at the start: the task and its baseline.</summary>
-    public sealed record OnlineDetails(IOnlineTask Task) : TaskDetails;
+    public sealed record SyntheticTaskDetails(ISyntheticTask Task) : TaskDetails;
 
     public override string Name => task.Name;
 
-    public override IReadOnlyList<string> Columns => OnlineTaskRow.Header(task);
+    public override IReadOnlyList<string> Columns => SyntheticTaskRow.Header(task);
 
     public override int Epochs => 1;
 
@@ -44,12 +45,12 @@ public sealed class OnlineTaskTraining(OnlineTaskOptions options) : TrainingTask
 
     public override RecurrentOptimizer Optimizer => optimizer ?? throw NotBuilt();
 
-    public override TaskDetails Details => new OnlineDetails(task);
+    public override TaskDetails Details => new SyntheticTaskDetails(task);
 
     public override void Build(RunGenerators generators)
     {
         cell = CellFactory.Create(options.CellSpec(task.InputSize));
-        model = new RecurrentModel(cell, task.Outputs) { Mode = options.Unroll };
+        model = new PerStepReadoutModel(cell, task.Outputs) { Mode = options.Unroll };
         optimizer = new RecurrentOptimizer(model, cell, options.OptimizerSettings());
         data = new Generator((ulong)options.RandomSeed);
         generators.Add("rng.data", data);
@@ -69,22 +70,22 @@ public sealed class OnlineTaskTraining(OnlineTaskOptions options) : TrainingTask
     public override UpdateResult Update(TrainingPosition position)
     {
         var (x, y) = task.Batch(options.Batch, data!);
-        var (loss, score) = OnlineTaskStep.Update(model!, optimizer!, task, x, y);
-        return new OnlineUpdate(loss, score);
+        var (loss, score) = SyntheticTaskStep.Update(model!, optimizer!, task, x, y);
+        return new SyntheticTaskUpdate(loss, score);
     }
 
     public override MetricsRow AfterUpdate(TrainingPosition position, UpdateResult result, double milliseconds)
     {
-        var update = (OnlineUpdate)result;
+        var update = (SyntheticTaskUpdate)result;
         losses.Add(update.Loss);
         if (task.ScoreName is not null) scores.Add(update.Score);
-        return new OnlineTaskRow(task, (int)position.Updates, update.Loss, update.Score, Math.Round(milliseconds, 3));
+        return new SyntheticTaskRow(task, (int)position.Updates, update.Loss, update.Score, Math.Round(milliseconds, 3));
     }
 
     public override RunSummary Finish(RunDirectory directory, double seconds, long parameters)
     {
         int window = Math.Min(FinalWindow, losses.Count);
-        var common = new OnlineTaskSummary
+        var common = new SyntheticTaskSummary
         {
             Task = task.Name,
             NetType = cell!.NetType,
@@ -109,14 +110,14 @@ public sealed class OnlineTaskTraining(OnlineTaskOptions options) : TrainingTask
     private static InvalidOperationException NotBuilt() => new("the task is not built yet");
 }
 
-/// <summary>One update of an online task: its loss and the task's score (NaN when it has none).</summary>
-public sealed record OnlineUpdate(double Loss, double Score) : UpdateResult(Loss);
+/// <summary>One update of a synthetic task: its loss and the task's score (NaN when it has none).</summary>
+public sealed record SyntheticTaskUpdate(double Loss, double Score) : UpdateResult(Loss);
 
-/// <summary>A metrics row of an online task: step, loss, [score,] ms.</summary>
-public sealed record OnlineTaskRow(IOnlineTask Task, int Step, double Loss, double Score, double Milliseconds) : MetricsRow
+/// <summary>A metrics row of a synthetic task: step, loss, [score,] ms.</summary>
+public sealed record SyntheticTaskRow(ISyntheticTask Task, int Step, double Loss, double Score, double Milliseconds) : MetricsRow
 {
     /// <summary>The columns for <paramref name="task"/>: the score column only when the task has a score.</summary>
-    public static string[] Header(IOnlineTask task)
+    public static string[] Header(ISyntheticTask task)
         => task.ScoreName is { } score ? ["step", "loss", score, "ms"] : ["step", "loss", "ms"];
 
     public override IReadOnlyList<string> Columns => Header(Task);
@@ -124,8 +125,8 @@ public sealed record OnlineTaskRow(IOnlineTask Task, int Step, double Loss, doub
     public override object[] Values() => Task.ScoreName is null ? [Step, Loss, Milliseconds] : [Step, Loss, Score, Milliseconds];
 }
 
-/// <summary>summary.json of an online task; each task adds its baseline (and score).</summary>
-public record OnlineTaskSummary : RunSummary
+/// <summary>summary.json of a synthetic task; each task adds its baseline (and score).</summary>
+public record SyntheticTaskSummary : RunSummary
 {
     [JsonPropertyName("steps")] public int Steps { get; init; }
 

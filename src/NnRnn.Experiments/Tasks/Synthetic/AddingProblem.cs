@@ -11,7 +11,7 @@ namespace NnRnn.Experiments.Tasks;
 /// one in the second; with k ≠ 2 markers, k distinct positions. The target is the sum of the
 /// marked values, read from the output after the last step; the loss is the mean squared error.
 /// </summary>
-public sealed class AddingProblem : IOnlineTask
+public sealed class AddingProblem : ISyntheticTask
 {
     public AddingProblem(int sequenceLength, int markers = 2)
     {
@@ -38,7 +38,7 @@ public sealed class AddingProblem : IOnlineTask
 
     public string BaselineName => "baseline_mse";
 
-    public OnlineTaskSummary Summary(OnlineTaskSummary common, IReadOnlyList<double> lastScores)
+    public SyntheticTaskSummary Summary(SyntheticTaskSummary common, IReadOnlyList<double> lastScores)
         => new AddingSummary(common) { BaselineMse = Baseline };
 
     public string? ScoreName => null;
@@ -70,10 +70,10 @@ public sealed class AddingProblem : IOnlineTask
 }
 
 /// <summary>summary.json of an adding-problem run.</summary>
-public sealed record AddingSummary : OnlineTaskSummary
+public sealed record AddingSummary : SyntheticTaskSummary
 {
     [System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
-    public AddingSummary(OnlineTaskSummary common) : base(common) { }
+    public AddingSummary(SyntheticTaskSummary common) : base(common) { }
 
     [JsonPropertyName("baseline_mse"), Headline(3)] public double BaselineMse { get; init; }
 }

@@ -4,8 +4,8 @@ using Spectre.Console;
 
 namespace NnRnn.Cli;
 
-/// <summary>The console view of an online-task run: a header with the baseline, then the mean loss about 30 times per run.</summary>
-public sealed class OnlineTaskDisplay : ITrainingObserver
+/// <summary>The console view of a synthetic-task run: a header with the baseline, then the mean loss about 30 times per run.</summary>
+public sealed class SyntheticTaskDisplay : ITrainingObserver
 {
     private double window;
     private int count;
@@ -20,7 +20,7 @@ public sealed class OnlineTaskDisplay : ITrainingObserver
             _ => "",
         };
         AnsiConsole.MarkupLineInterpolated($"[bold]{run.Task}[/] {SeedNames.Of(o.NetType)} N={o.HiddenSize} {task} batch={o.Batch} {(run.Resumed ? "resuming " : "")}-> {run.Directory}");
-        if (run.Details is OnlineTaskTraining.OnlineDetails { Task: var t })
+        if (run.Details is SyntheticTaskTraining.SyntheticTaskDetails { Task: var t })
             AnsiConsole.MarkupLineInterpolated($"baseline loss ({t.BaselineName}): [yellow]{t.Baseline:F4}[/]");
     }
 
@@ -31,7 +31,7 @@ public sealed class OnlineTaskDisplay : ITrainingObserver
         int every = Math.Max(1, p.Batches / 30);
         if (p.Batch % every == 0 || p.Batch == p.Batches)
         {
-            var score = p.Result is OnlineUpdate { Score: var s } && !double.IsNaN(s) ? $"  score {s:F3}" : "";
+            var score = p.Result is SyntheticTaskUpdate { Score: var s } && !double.IsNaN(s) ? $"  score {s:F3}" : "";
             Console.WriteLine($"step {p.Batch,6}/{p.Batches}  loss {window / count:F5}{score}  {p.Milliseconds,7:F1} ms/update");
             window = 0;
             count = 0;

@@ -5,15 +5,15 @@ using static TorchSharp.torch;
 
 namespace NnRnn.Experiments.Tasks;
 
-/// <summary>One training update on an online task, in the reference's order.</summary>
-public static class OnlineTaskStep
+/// <summary>One training update on a synthetic task, in the reference's order.</summary>
+public static class SyntheticTaskStep
 {
     /// <summary>
     /// zero_grad; forward; loss (+ the cell's penalty, which the reference's logged loss includes);
     /// backward; orthogonal step; main step. Returns the loss and the task's score on this batch.
     /// </summary>
-    public static (double Loss, double Score) Update(RecurrentModel model, RecurrentOptimizer optimizer,
-        IOnlineTask task, Tensor input, Tensor target)
+    public static (double Loss, double Score) Update(PerStepReadoutModel model, RecurrentOptimizer optimizer,
+        ISyntheticTask task, Tensor input, Tensor target)
     {
         using var scope = NewDisposeScope();
         optimizer.ZeroGrad();

@@ -7,7 +7,7 @@ namespace NnRnn.Experiments.Tasks;
 /// A synthetic task with fresh random data at every update (copy task, adding problem). It sees
 /// only tensors: the model's outputs at every step [T, B, Outputs]; it knows nothing about cells.
 /// </summary>
-public interface IOnlineTask
+public interface ISyntheticTask
 {
     /// <summary>The command name (copytask, adding).</summary>
     string Name { get; }
@@ -35,6 +35,6 @@ public interface IOnlineTask
 
     string BaselineName { get; }
 
-    /// <summary>The run's summary: <paramref name="common"/> plus the task's baseline and scores (the last <see cref="OnlineTaskTraining.FinalWindow"/>).</summary>
-    OnlineTaskSummary Summary(OnlineTaskSummary common, IReadOnlyList<double> lastScores);
+    /// <summary>The run's summary: <paramref name="common"/> plus the task's baseline and scores (the last <see cref="SyntheticTaskTraining.FinalWindow"/>).</summary>
+    SyntheticTaskSummary Summary(SyntheticTaskSummary common, IReadOnlyList<double> lastScores);
 }

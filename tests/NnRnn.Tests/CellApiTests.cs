@@ -1,0 +1,51 @@
+using NnRnn.Cells;
+using TorchSharp;
+using static TorchSharp.torch;
+using Xunit;
+
+namespace NnRnn.Tests;
+
+/// <summary>The cell API a TorchSharp user sees: forward(x, state?) and a disposable state.</summary>
+public class CellApiTests
+{
+    [Theory]
+    [InlineData("nnRNN")]
+    [InlineData("LSTM")]
+    [InlineData("EURNN")]
+    public void Forward_without_a_state_starts_from_zeros_in_the_input_dtype(string net)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(3);
+        var cell = TestSupport.Cell(net, 2, 6);
+        cell.to(ScalarType.Float64);
+        var x = randn(5, 3, 2, ScalarType.Float64);
+        var (outputs, final) = cell.forward(x);
+        Assert.Equal(ScalarType.Float64, outputs.dtype);
+        Assert.Equal(new long[] { 5, 3, cell.OutputSize }, outputs.shape);
+        using var zeros = cell.InitialState(3, x.device, ScalarType.Float64);
+        var (expected, _) = SequenceRunner.Run(cell, x, zeros, UnrollMode.StepByStep);
+        Assert.True(TestSupport.RelativeError(outputs, expected) < 1e-12);
+        Assert.Equal(final.Count, zeros.Count);
+    }
+
+    [Fact]
+    public void Disposing_a_state_disposes_every_tensor()
+    {
+        var h = zeros(2, 3);
+        var c = zeros(2, 3);
+        var state = new RecurrentState(h, c);
+        state.Dispose();
+        Assert.True(h.IsInvalid);
+        Assert.True(c.IsInvalid);
+    }
+
+    [Fact]
+    public void Invalid_configuration_names_the_parameter_not_a_command_line_flag()
+    {
+        var odd = Assert.Throws<ArgumentException>(() => new NnRnnCell(1, 7));
+        Assert.Equal("hiddenSize", odd.ParamName);
+        Assert.DoesNotContain("--", odd.Message);
+        var init = Assert.Throws<ArgumentException>(() => CellFactory.Create(new CellSpec(NetType.ExpRnn, 1, 4, RecurrentInit: Initializer.Xavier)));
+        Assert.Equal(nameof(CellSpec.RecurrentInit), init.ParamName);
+    }
+}
