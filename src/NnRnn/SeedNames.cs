@@ -37,6 +37,7 @@ public static class SeedNames
     /// <summary>Reads a seed spelling (or the C# name), ignoring case; an unknown name throws <see cref="ArgumentException"/> for <paramref name="paramName"/>.</summary>
     public static T Parse<T>(string text, string paramName) where T : struct, Enum => (T)Parse(typeof(T), text, paramName);
 
+    /// <summary>Reads a seed spelling of an enum value of <paramref name="type"/>; see <see cref="Parse{T}"/>.</summary>
     public static Enum Parse(Type type, string text, string paramName)
     {
         var names = Table[type];

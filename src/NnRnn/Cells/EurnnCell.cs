@@ -39,6 +39,7 @@ public sealed class EurnnCell : RecurrentCell
     private readonly long[] pairIndex;
     private readonly long[] role;
 
+    /// <summary>An EURNN cell: <paramref name="capacity"/> rotation layers (or the FFT-style arrangement), complex modReLU, input weights initialised by <paramref name="inputInit"/>.</summary>
     public EurnnCell(long inputSize, long hiddenSize, int capacity = 2, bool fft = false, Initializer inputInit = Initializer.Xavier,
         Generator? generator = null)
         : base("EurnnCell", inputSize, hiddenSize)
@@ -87,6 +88,7 @@ public sealed class EurnnCell : RecurrentCell
         RegisterComponents();
     }
 
+    /// <inheritdoc/>
     public override NetType Kind => Cells.NetType.Eurnn;
 
     /// <summary>Number of tunable-space layers requested (<c>--capacity</c>); unused in FFT style.</summary>
@@ -116,7 +118,7 @@ public sealed class EurnnCell : RecurrentCell
     /// <summary>Im W_in [N, in].</summary>
     public Parameter InputImag => input_im;
 
-    public ComplexModReLU Activation => modrelu;
+    internal ComplexModReLU Activation => modrelu;
 
     /// <summary>
     /// The rotation pairs (p, q), p &lt; q, of each layer, in the order of their angle index.
@@ -210,6 +212,7 @@ public sealed class EurnnCell : RecurrentCell
     /// <summary>W_in [N, in] as a complex matrix.</summary>
     public Tensor InputMatrix() => complex(input_re, input_im);
 
+    /// <inheritdoc/>
     public override IRecurrence Prepare()
     {
         using var scope = NewDisposeScope();

@@ -16,6 +16,7 @@ public sealed class ExpRnnCell : RecurrentCell
     private readonly OrthogonalParametrization orthogonal;
     private readonly Nonlinearity nonlinearity;
 
+    /// <summary>An expRNN cell with its recurrent matrix B = expm(skew(log)) initialised by <paramref name="recurrentInit"/> (orthogonal).</summary>
     public ExpRnnCell(long inputSize, long hiddenSize, Activation activation = Activation.ModRelu, Initializer recurrentInit = Initializer.Henaff,
         Initializer inputInit = Initializer.Xavier, OrthogonalGradient gradient = OrthogonalGradient.Frechet)
         : base("ExpRnnCell", inputSize, hiddenSize)
@@ -29,9 +30,12 @@ public sealed class ExpRnnCell : RecurrentCell
         RegisterComponents();
     }
 
+    /// <inheritdoc/>
     public override NetType Kind => Cells.NetType.ExpRnn;
 
+    /// <summary>The orthogonal factor B and its skew coordinate (trained at lr_orth).</summary>
     public OrthogonalParametrization Orthogonal => orthogonal;
 
+    /// <inheritdoc/>
     public override IRecurrence Prepare() => new ElmanRecurrence(U, orthogonal.Matrix(), nonlinearity);
 }

@@ -19,6 +19,8 @@ public sealed class LstmCell : RecurrentCell
     /// xavier or kaiming fill the gate weights; an orthogonal initialiser (the seed's default cayley)
     /// keeps PyTorch's default Linear initialisation, as the reference's LSTM does.
     /// </param>
+    /// <param name="inputSize">Width of x_t.</param>
+    /// <param name="hiddenSize">N, the hidden units.</param>
     public LstmCell(long inputSize, long hiddenSize, Initializer recurrentInit = Initializer.Xavier) : base("LstmCell", inputSize, hiddenSize)
     {
         Wf = nn.Linear(hiddenSize + inputSize, hiddenSize);
@@ -30,11 +32,14 @@ public sealed class LstmCell : RecurrentCell
         RegisterComponents();
     }
 
+    /// <inheritdoc/>
     public override NetType Kind => Cells.NetType.Lstm;
 
+    /// <inheritdoc/>
     public override RecurrentState InitialState(long batch, Device? device = null, ScalarType dtype = ScalarType.Float32)
         => new(zeros(batch, HiddenSize, dtype, device), zeros(batch, HiddenSize, dtype, device));
 
+    /// <inheritdoc/>
     public override IRecurrence Prepare()
     {
         // Stack the four gates once per sequence: one matmul per step instead of four.

@@ -15,6 +15,7 @@ public enum NetType
     /// <summary>The non-normal RNN (Kerg et al. 2019).</summary>
     NnRnn,
 
+    /// <summary>The reference's LSTM (gate input cat(h, x)).</summary>
     Lstm,
 
     /// <summary>Efficient unitary RNN (Jing et al. 2017).</summary>

@@ -47,11 +47,13 @@ public sealed class NnRnnCell : RecurrentCell
         RegisterComponents();
     }
 
+    /// <inheritdoc/>
     public override NetType Kind => Cells.NetType.NnRnn;
 
     /// <summary>δ, the strength of the penalty δ Σ_k (γ_k − 1)² on γ (the seed's <c>--alam</c>).</summary>
     public double Delta { get; }
 
+    /// <summary>The real Schur form's parts, for inspection.</summary>
     public OrthogonalParametrization Schur => P;
 
     /// <summary>Λ = blockdiag(γ_k [[cos θ_k, −sin θ_k], [sin θ_k, cos θ_k]]), built with tensor ops.</summary>
@@ -73,9 +75,12 @@ public sealed class NnRnnCell : RecurrentCell
         return p.matmul(core).matmul(p.t());
     }
 
+    /// <inheritdoc/>
     public override IRecurrence Prepare() => new ElmanRecurrence(U, RecurrentMatrix(), nonlinearity);
 
+    /// <inheritdoc/>
     public override Tensor? Penalty() => Delta == 0 ? null : Delta * (gamma - 1).pow(2).sum();
 
+    /// <inheritdoc/>
     public override IEnumerable<Parameter> DecayedParameters() => new[] { T };
 }

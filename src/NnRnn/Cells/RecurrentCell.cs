@@ -11,6 +11,7 @@ namespace NnRnn.Cells;
 /// </summary>
 public abstract class RecurrentCell : nn.Module
 {
+    /// <summary>A cell named <paramref name="name"/> mapping x_t [batch, <paramref name="inputSize"/>] to h_t [batch, <paramref name="hiddenSize"/>].</summary>
     protected RecurrentCell(string name, long inputSize, long hiddenSize) : base(name)
     {
         if (inputSize <= 0) throw new ArgumentException($"must be positive (got {inputSize})", nameof(inputSize));
@@ -25,8 +26,10 @@ public abstract class RecurrentCell : nn.Module
     /// <summary>The seed's name of this network (<c>--net-type</c>, summaries).</summary>
     public string NetType => SeedNames.Of(Kind);
 
+    /// <summary>Width of x_t.</summary>
     public long InputSize { get; }
 
+    /// <summary>N, the hidden units.</summary>
     public long HiddenSize { get; }
 
     /// <summary>Width of the features a read-out layer sees (2N for a complex state read as [Re, Im]).</summary>

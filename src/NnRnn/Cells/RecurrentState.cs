@@ -10,6 +10,7 @@ public sealed class RecurrentState : IDisposable
 {
     private readonly Tensor[] parts;
 
+    /// <summary>A state made of <paramref name="parts"/> (taken over: <see cref="Dispose"/> disposes them).</summary>
     public RecurrentState(params Tensor[] parts)
     {
         if (parts.Length == 0) throw new ArgumentException("a recurrent state needs at least one tensor");
@@ -19,10 +20,13 @@ public sealed class RecurrentState : IDisposable
     /// <summary>The hidden state h (the first part).</summary>
     public Tensor Hidden => parts[0];
 
+    /// <summary>Number of tensors in the state.</summary>
     public int Count => parts.Length;
 
+    /// <summary>The <paramref name="index"/>-th tensor of the state.</summary>
     public Tensor this[int index] => parts[index];
 
+    /// <summary>Every tensor of the state.</summary>
     public IReadOnlyList<Tensor> Parts => parts;
 
     /// <summary>The same values cut from the graph (truncated BPTT carries state across windows this way).</summary>

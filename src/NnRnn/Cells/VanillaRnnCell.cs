@@ -20,6 +20,10 @@ public sealed class VanillaRnnCell : RecurrentCell
 
     /// <param name="recurrentInit">Initialiser of V: xavier or kaiming, or an orthogonal one (expm of a skew matrix).</param>
     /// <param name="orthogonalInit">RNN-orth: <paramref name="recurrentInit"/> must be orthogonal.</param>
+    /// <param name="inputSize">Width of x_t.</param>
+    /// <param name="hiddenSize">N, the hidden units.</param>
+    /// <param name="activation">σ.</param>
+    /// <param name="inputInit">Initialiser of U: xavier or kaiming.</param>
     public VanillaRnnCell(long inputSize, long hiddenSize, Nonlinearities.Activation activation = Nonlinearities.Activation.ModRelu,
         Initializer recurrentInit = Initializer.Xavier, Initializer inputInit = Initializer.Xavier, bool orthogonalInit = false)
         : base("VanillaRnnCell", inputSize, hiddenSize)
@@ -41,9 +45,12 @@ public sealed class VanillaRnnCell : RecurrentCell
         RegisterComponents();
     }
 
+    /// <inheritdoc/>
     public override NetType Kind => kind;
 
+    /// <summary>σ of this cell.</summary>
     public Nonlinearity Activation => nonlinearity;
 
+    /// <inheritdoc/>
     public override IRecurrence Prepare() => new ElmanRecurrence(U, V.weight!.t(), nonlinearity);
 }

@@ -7,6 +7,8 @@ internal static class WeightInit
 {
     /// <summary>Fills a [fan_out, fan_in] weight: xavier = Glorot normal, kaiming = He normal.</summary>
     /// <param name="paramName">The caller's parameter that chose the scheme (named in the error for an orthogonal one).</param>
+    /// <param name="weight">The weight to fill.</param>
+    /// <param name="scheme">xavier or kaiming.</param>
     public static void Apply(Tensor weight, Initializer scheme, string paramName)
     {
         using var _ = no_grad();

@@ -9,6 +9,7 @@ namespace NnRnn.Nonlinearities;
 /// </summary>
 public abstract class Nonlinearity : nn.Module<Tensor, Tensor>
 {
+    /// <summary>An activation module named <paramref name="name"/>.</summary>
     protected Nonlinearity(string name) : base(name) { }
 
     /// <summary>Which activation this is.</summary>

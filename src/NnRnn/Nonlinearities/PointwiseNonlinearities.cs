@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace NnRnn.Nonlinearities;
 
 /// <summary>σ(z) = z (<c>--nonlin none</c>).</summary>
-public sealed class Identity : Nonlinearity
+internal sealed class Identity : Nonlinearity
 {
     public Identity() : base("Identity") { }
     public override Activation Kind => Activation.None;
@@ -14,7 +14,7 @@ public sealed class Identity : Nonlinearity
 }
 
 /// <summary>σ(z) = tanh z; σ' = 1 − h².</summary>
-public sealed class Tanh : Nonlinearity
+internal sealed class Tanh : Nonlinearity
 {
     public Tanh() : base("Tanh") { }
     public override Activation Kind => Activation.Tanh;
@@ -24,7 +24,7 @@ public sealed class Tanh : Nonlinearity
 }
 
 /// <summary>σ(z) = max(z, 0) (the paper's relu; the reference silently drops it, see REFERENCE.md).</summary>
-public sealed class ReLU : Nonlinearity
+internal sealed class ReLU : Nonlinearity
 {
     public ReLU() : base("ReLU") { }
     public override Activation Kind => Activation.Relu;
@@ -34,7 +34,7 @@ public sealed class ReLU : Nonlinearity
 }
 
 /// <summary>σ(z) = 1 / (1 + e^−z); σ' = h (1 − h).</summary>
-public sealed class Sigmoid : Nonlinearity
+internal sealed class Sigmoid : Nonlinearity
 {
     public Sigmoid() : base("Sigmoid") { }
     public override Activation Kind => Activation.Sigmoid;

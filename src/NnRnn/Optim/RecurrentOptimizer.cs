@@ -19,6 +19,7 @@ public sealed class RecurrentOptimizer : IDisposable
     private readonly OrthogonalParametrization[] factors;
     private readonly Parameter[] all;
 
+    /// <summary>The optimizers of <paramref name="model"/>, whose recurrent part is <paramref name="cell"/>, with <paramref name="settings"/> (validated here).</summary>
     public RecurrentOptimizer(nn.Module model, RecurrentCell cell, OptimizerSettings settings)
     {
         settings.Validate();
@@ -34,6 +35,7 @@ public sealed class RecurrentOptimizer : IDisposable
             orthogonal = Build(settings, settings.OrthogonalLearningRate, orthogonalParams, Array.Empty<Parameter>());
     }
 
+    /// <summary>The settings the optimizers were built with (unscaled learning rates).</summary>
     public OptimizerSettings Settings { get; }
 
     /// <summary>The main optimizer (for checkpoints and LR schedules).</summary>
@@ -42,6 +44,7 @@ public sealed class RecurrentOptimizer : IDisposable
     /// <summary>The orthogonal optimizer, or null when the model has no orthogonal factor.</summary>
     public OptimizerHelper? Orthogonal => orthogonal;
 
+    /// <summary>Zeroes the gradients of both optimizers' parameters.</summary>
     public void ZeroGrad()
     {
         main.zero_grad();
@@ -102,6 +105,7 @@ public sealed class RecurrentOptimizer : IDisposable
         return optim.RMSProp(rms, lr, s.Alpha, s.Eps);
     }
 
+    /// <summary>Disposes both optimizers.</summary>
     public void Dispose()
     {
         main.Dispose();
