@@ -48,4 +48,28 @@ public class CellApiTests
         var init = Assert.Throws<ArgumentException>(() => CellFactory.Create(new CellSpec(NetType.ExpRnn, 1, 4, RecurrentInit: Initializer.Xavier)));
         Assert.Equal(nameof(CellSpec.RecurrentInit), init.ParamName);
     }
+
+    [Fact]
+    public void The_readme_example_trains_the_cell_and_its_orthogonal_factor()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(4);
+        var x = randint(0, 9, new long[] { 12, 5, 1 }).to_type(ScalarType.Float32);
+        var y = randint(0, 9, new long[] { 12, 5 });
+        // as README "Using the cells from C#"
+        var cell = new NnRnnCell(inputSize: 1, hiddenSize: 16, NnRnn.Nonlinearities.Activation.ModRelu, Initializer.Cayley, delta: 1e-4);
+        var readout = nn.Linear(cell.OutputSize, 9);
+        var model = nn.ModuleDict<nn.Module>(("rnn", cell), ("lin", readout));
+        using var optimizer = new NnRnn.Optim.RecurrentOptimizer(model, cell,
+            new NnRnn.Optim.OptimizerSettings { LearningRate = 5e-3, OrthogonalLearningRate = 1e-2 });
+        var logBefore = cell.OrthogonalFactors().Single().Log.detach().clone();
+        optimizer.ZeroGrad();
+        var (h, final) = cell.forward(x);
+        var loss = nn.functional.cross_entropy(readout.forward(h).reshape(-1, 9), y.reshape(-1));
+        if (cell.Penalty() is { } delta) loss = loss + delta;
+        loss.backward();
+        optimizer.Step();
+        final.Dispose();
+        Assert.True(cell.OrthogonalFactors().Single().Log.detach().sub(logBefore).abs().max().item<float>() > 0, "P's skew coordinate moved");
+    }
 }
