@@ -56,8 +56,7 @@ public static class TrainingCommand
             }
             else
             {
-                var options = binder.Bind(r);
-                options.Validate();
+                var options = binder.Bind(r);   // Trainer.Run validates
                 dir = r.GetValue(output) ?? RunDirectory.DefaultPath(name, SeedNames.Of(options.NetType));
                 summary = Trainer.Run(options, dir, control, new TDisplay());
             }

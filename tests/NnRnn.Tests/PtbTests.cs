@@ -180,7 +180,7 @@ public sealed class PtbTests : IDisposable
         Assert.All(restored.Main.ParamGroups, g => Assert.Equal(5e-4, g.LearningRate));
         Assert.All(restored.Orthogonal!.ParamGroups, g => Assert.Equal(5e-5, g.LearningRate));
         // ... and a resumed run sets them again from the schedule's scale in the checkpoint meta, to the same values
-        PtbTraining.SetLearningRateScale(restored, 0.25);
+        restored.SetLearningRateScale(0.25);
         Assert.All(restored.Main.ParamGroups, g => Assert.Equal(5e-4, g.LearningRate));
         Assert.All(restored.Orthogonal!.ParamGroups, g => Assert.Equal(5e-5, g.LearningRate));
         Assert.Equal(2, restored.Main.ParamGroups.Count());   // T has its own weight-decay group

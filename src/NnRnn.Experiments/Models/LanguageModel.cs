@@ -59,9 +59,5 @@ public sealed class LanguageModel : nn.Module<Tensor, RecurrentState?, (Tensor L
     public RecurrentState InitialState(long batch) => rnn.InitialState(batch, decoder.weight!.device, decoder.weight!.dtype);
 
     /// <summary>The task loss plus the cell's regulariser (nnRNN's δ term).</summary>
-    public Tensor WithPenalty(Tensor taskLoss)
-    {
-        var penalty = rnn.Penalty();
-        return penalty is null ? taskLoss : taskLoss + penalty;
-    }
+    public Tensor WithPenalty(Tensor taskLoss) => rnn.WithPenalty(taskLoss);
 }

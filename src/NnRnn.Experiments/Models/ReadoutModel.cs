@@ -36,9 +36,5 @@ public abstract class ReadoutModel : nn.Module<Tensor, Tensor>
     protected Tensor Features(Tensor input) => SequenceRunner.Run(rnn, input, null, Mode).Outputs;
 
     /// <summary>The task loss plus the cell's regulariser (nnRNN's δ term).</summary>
-    public Tensor WithPenalty(Tensor taskLoss)
-    {
-        var penalty = rnn.Penalty();
-        return penalty is null ? taskLoss : taskLoss + penalty;
-    }
+    public Tensor WithPenalty(Tensor taskLoss) => rnn.WithPenalty(taskLoss);
 }

@@ -92,7 +92,7 @@ public static class Trainer
                 // Divergence (issue 7): a non-finite result.Loss or gradient ends the run here, before its row is written.
                 if (task.AfterUpdate(position, result, ms) is { } row) Append(row);
                 observers.Updated(new UpdateProgress(position.Epoch + 1, task.Epochs, position.Batch, batches, position.Updates, ms,
-                    task.Optimizer.Main.ParamGroups.First().LearningRate, result));
+                    task.Optimizer.LearningRate, result));
                 if (position.Updates % control.CheckpointEvery == 0 && position.Batch < batches) SaveCheckpoint(position);
                 bool last = position.Epoch == task.Epochs - 1 && position.Batch == batches;
                 if (++thisSession == control.StopAfter && !last)

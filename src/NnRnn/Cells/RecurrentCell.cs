@@ -53,6 +53,9 @@ public abstract class RecurrentCell : nn.Module
     /// <summary>A regulariser added to the task loss (nnRNN's δ term), or null.</summary>
     public virtual Tensor? Penalty() => null;
 
+    /// <summary>The task loss plus <see cref="Penalty"/> when the cell has one.</summary>
+    public Tensor WithPenalty(Tensor taskLoss) => Penalty() is { } penalty ? taskLoss + penalty : taskLoss;
+
     /// <summary>Parameters with their own L2 weight decay group (nnRNN's T, <c>--Tdecay</c>).</summary>
     public virtual IEnumerable<Parameter> DecayedParameters() => Array.Empty<Parameter>();
 

@@ -74,6 +74,20 @@ public sealed class RecurrentOptimizer : IDisposable
         ApplyStep();
     }
 
+    /// <summary>The main optimizer's learning rate now (its first parameter group).</summary>
+    public double LearningRate => main.ParamGroups.First().LearningRate;
+
+    /// <summary>The orthogonal optimizer's learning rate now, or null without an orthogonal factor.</summary>
+    public double? OrthogonalLearningRate => orthogonal?.ParamGroups.First().LearningRate;
+
+    /// <summary>Sets both optimizers' rates to the settings' (lr, lr_orth) · <paramref name="scale"/> (e.g. what a resumed schedule dictates).</summary>
+    public void SetLearningRateScale(double scale)
+    {
+        foreach (var g in main.ParamGroups) g.LearningRate = Settings.LearningRate * scale;
+        if (orthogonal is not null)
+            foreach (var g in orthogonal.ParamGroups) g.LearningRate = Settings.OrthogonalLearningRate * scale;
+    }
+
     /// <summary>Multiplies the learning rates of both optimizers (PTB halves them on a plateau).</summary>
     public void ScaleLearningRates(double factor)
     {

@@ -98,7 +98,7 @@ public sealed class PtbTraining(PtbOptions options) : TrainingTask<PtbTraining.S
 
     protected override State Capture(TrainingPosition position) => new(fingerprint, position.Epoch + 1, position.Batch, position.Updates,
         train.LossSum, train.Correct, train.Count, schedule.BestLoss is double best ? BitConverter.DoubleToInt64Bits(best) : null,
-        bestValidAccuracy, schedule.BestEpoch, schedule.Halvings, CurrentLearningRate(optimizer!),
+        bestValidAccuracy, schedule.BestEpoch, schedule.Halvings, optimizer!.LearningRate,
         epochSeconds + (epochWatch?.Elapsed.TotalSeconds ?? 0));
 
     protected override TrainingPosition Restore(State saved)
@@ -110,7 +110,7 @@ public sealed class PtbTraining(PtbOptions options) : TrainingTask<PtbTraining.S
             saved.BestEpoch, saved.Halvings);
         bestValidAccuracy = saved.BestValidAccuracy;
         epochSeconds = saved.EpochSeconds;
-        SetLearningRateScale(optimizer!, schedule.Scale);
+        optimizer!.SetLearningRateScale(schedule.Scale);
         return new TrainingPosition(saved.Epoch - 1, saved.Window, saved.Updates);
     }
 
@@ -138,7 +138,7 @@ public sealed class PtbTraining(PtbOptions options) : TrainingTask<PtbTraining.S
     public override MetricsRow EndEpoch(TrainingPosition position, RunDirectory directory)
     {
         var valid = PtbStep.Evaluate(model!, validData!, options.Bptt);
-        double lr = CurrentLearningRate(optimizer!);
+        double lr = optimizer!.LearningRate;
         int epoch = position.Epoch + 1;
         bool improved = schedule.Observe(epoch, valid.Loss);
         if (improved)
@@ -179,8 +179,8 @@ public sealed class PtbTraining(PtbOptions options) : TrainingTask<PtbTraining.S
             Vocabulary = corpus.Vocabulary.Count,
             WindowsPerEpoch = windows,
             Halvings = schedule.Halvings,
-            FinalLr = CurrentLearningRate(optimizer!),
-            FinalLrOrth = optimizer!.Orthogonal?.ParamGroups.First().LearningRate,
+            FinalLr = optimizer!.LearningRate,
+            FinalLrOrth = optimizer!.OrthogonalLearningRate,
             Seconds = seconds,
             Parameters = parameters,
         };
@@ -220,17 +220,6 @@ public sealed class PtbTraining(PtbOptions options) : TrainingTask<PtbTraining.S
             $"download it with: {root.DownloadCommand("ptb")}");
     }
 
-
-    /// <summary>The main optimizer's learning rate now (its first parameter group).</summary>
-    public static double CurrentLearningRate(RecurrentOptimizer optimizer) => optimizer.Main.ParamGroups.First().LearningRate;
-
-    /// <summary>Sets both optimizers' rates to (lr, lr_orth) · <paramref name="scale"/> (what a resumed schedule dictates).</summary>
-    public static void SetLearningRateScale(RecurrentOptimizer optimizer, double scale)
-    {
-        foreach (var g in optimizer.Main.ParamGroups) g.LearningRate = optimizer.Settings.LearningRate * scale;
-        if (optimizer.Orthogonal is { } orthogonal)
-            foreach (var g in orthogonal.ParamGroups) g.LearningRate = optimizer.Settings.OrthogonalLearningRate * scale;
-    }
 
     private static void CheckSizes(PtbCorpus corpus, PtbOptions options)
     {

@@ -12,13 +12,12 @@ public abstract record SyntheticTaskOptions : RunOptions
     public override void Validate()
     {
         base.Validate();
-        Positive(Steps, nameof(Steps));
-        Task();
+        Positive(Steps, nameof(Steps));   // the task's own values: its constructor, when the trainer builds it
     }
 
     public override TrainingTask CreateTask() => new SyntheticTaskTraining(this);
 
-    /// <summary>Builds the task (its constructor validates the task options).</summary>
+    /// <summary>Builds the task; its constructor checks the task's values (before a run writes anything).</summary>
     public abstract ISyntheticTask Task();
 }
 
