@@ -25,9 +25,15 @@ public sealed class OptionBinder<TOptions> where TOptions : new()
         {
             var name = "--" + property.GetCustomAttribute<JsonPropertyNameAttribute>()!.Name;
             var description = property.GetCustomAttribute<DescriptionAttribute>()?.Description ?? "";
+            var value = property.GetValue(defaults);
+            if (SeedNames.Knows(property.PropertyType))
+            {
+                options.Add((property, SeedNameOption(name, description, property.PropertyType, (Enum)value!)));
+                continue;
+            }
             var make = typeof(OptionBinder<TOptions>).GetMethod(nameof(Make), BindingFlags.NonPublic | BindingFlags.Static)!
                 .MakeGenericMethod(property.PropertyType);
-            options.Add((property, (Option)make.Invoke(null, [name, description, property.GetValue(defaults)])!));
+            options.Add((property, (Option)make.Invoke(null, [name, description, value])!));
         }
     }
 
@@ -42,6 +48,11 @@ public sealed class OptionBinder<TOptions> where TOptions : new()
         var bound = new TOptions();
         foreach (var (property, option) in options)
         {
+            if (SeedNames.Knows(property.PropertyType))
+            {
+                property.SetValue(bound, SeedNames.Parse(property.PropertyType, result.GetValue((Option<string>)option)!, property.Name));
+                continue;
+            }
             var read = typeof(OptionBinder<TOptions>).GetMethod(nameof(Read), BindingFlags.NonPublic | BindingFlags.Static)!
                 .MakeGenericMethod(property.PropertyType);
             property.SetValue(bound, read.Invoke(null, [result, option]));
@@ -49,23 +60,22 @@ public sealed class OptionBinder<TOptions> where TOptions : new()
         return bound;
     }
 
+    /// <summary>An enum option written as the seed spells it (RNN-orth, modrelu), in any case; help shows the seed's default.</summary>
+    private static Option<string> SeedNameOption(string name, string description, Type type, Enum defaultValue)
+    {
+        var option = new Option<string>(name) { Description = description, DefaultValueFactory = _ => SeedNames.Of(type, defaultValue) };
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 0) return;   // the default
+            try { SeedNames.Parse(type, r.Tokens[0].Value, name); }
+            catch (ArgumentException e) { r.AddError($"{name}: {NnRnn.Cells.CellFactory.Bare(e)}"); }
+        });
+        return option;
+    }
+
     private static Option<T> Make<T>(string name, string description, T defaultValue)
     {
         var option = new Option<T>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
-        if (typeof(T).IsEnum && SeedNames.Knows(typeof(T)))
-        {
-            // the seed's spellings (RNN-orth, modrelu), in any case
-            option.CustomParser = r =>
-            {
-                var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-                try { return (T)(object)SeedNames.Parse(typeof(T), text, name); }
-                catch (ArgumentException e)
-                {
-                    r.AddError($"{name}: {NnRnn.Cells.CellFactory.Bare(e)}");
-                    return defaultValue;
-                }
-            };
-        }
         if (typeof(T).IsArray)
         {
             // --betas 0.9 0.999: the values follow the option; the options record checks how many
