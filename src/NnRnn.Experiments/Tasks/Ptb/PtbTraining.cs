@@ -241,27 +241,25 @@ public sealed class PtbTraining(PtbOptions options) : TrainingTask<PtbTraining.S
         return $"vocabulary {corpus.Vocabulary.Count} ({hash}), tokens {corpus.Train.Length}/{corpus.Valid.Length}/{corpus.Test.Length}";
     }
 
-    /// <summary>The carried state's tensors; complex ones (EURNN) as their real view.</summary>
+    /// <summary>The carried state's tensors ("state.0", …); complex ones (EURNN) as their real view.</summary>
     private static void SaveCarried(Checkpoint checkpoint, RecurrentState state)
     {
-        checkpoint.Meta["state_parts"] = state.Count;
         for (int i = 0; i < state.Count; i++)
         {
-            bool complex = state[i].is_complex();
-            checkpoint.Meta[$"state.{i}.complex"] = complex;
-            using var part = complex ? view_as_real(state[i]) : state[i].detach();
+            using var part = state[i].is_complex() ? view_as_real(state[i]) : state[i].detach();
             checkpoint.PutTensor($"state.{i}", part);
         }
     }
 
-    private static RecurrentState LoadCarried(Checkpoint checkpoint)
+    /// <summary>The carried state back, shaped like the cell's own state (which parts are complex).</summary>
+    private RecurrentState LoadCarried(Checkpoint checkpoint)
     {
-        int count = checkpoint.Meta["state_parts"]!.GetValue<int>();
-        var parts = new Tensor[count];
-        for (int i = 0; i < count; i++)
+        using var template = model!.InitialState(1);
+        var parts = new Tensor[template.Count];
+        for (int i = 0; i < parts.Length; i++)
         {
             var part = checkpoint.GetTensor($"state.{i}");
-            if (checkpoint.Meta[$"state.{i}.complex"]!.GetValue<bool>())
+            if (template[i].is_complex())
             {
                 parts[i] = view_as_complex(part).clone();
                 part.Dispose();
