@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using NnRnn.Benchmarks;
+using NnRnn.Experiments.Benchmarks;
 using NnRnn.Cells;
 
 namespace NnRnn.Cli;
@@ -8,6 +8,11 @@ namespace NnRnn.Cli;
 /// <summary><c>nnrnn bench</c>: times full training updates; one JSON line per configuration.</summary>
 public static class BenchCommand
 {
+    private static readonly Dictionary<string, string> Flags = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["NetType"] = "--net-type", ["HiddenSize"] = "--nhid", ["Capacity"] = "--net-type", ["delay"] = "--T", ["sequenceLength"] = "--T",
+    };
+
     public static Command Create()
     {
         var task = CommandLine.Option("--task", "task to time: copytask, adding, psmnist or ptb", "copytask");
@@ -23,9 +28,11 @@ public static class BenchCommand
         foreach (var o in new Option[] { task, nets, nhid, batch, delay, threads, warmup, repeats, baseline }) command.Options.Add(o);
         command.SetAction(r => CommandLine.Guard(() =>
         {
+          try
+          {
             var threadCounts = r.GetValue(threads)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s =>
                 int.TryParse(s, out var n) && n > 0 ? n : throw new ArgumentException($"--threads: '{s}' is not a positive integer")).ToArray();
-            var netTypes = r.GetValue(nets)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(CellFactory.Canonical).ToArray();
+            var netTypes = r.GetValue(nets)!.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(n => SeedNames.Parse<NetType>(n.Trim(), "NetType")).ToArray();
             if (r.GetValue(nhid) <= 0) throw new ArgumentException($"--nhid: must be positive (got {r.GetValue(nhid)})");
             if (r.GetValue(batch) <= 0) throw new ArgumentException($"--batch: must be positive (got {r.GetValue(batch)})");
             var length = r.GetValue(delay) ?? UpdateBenchmark.DefaultLength(r.GetValue(task)!);
@@ -46,6 +53,12 @@ public static class BenchCommand
                     }
                 }
             return 0;
+          }
+          catch (ArgumentException e) when (e.ParamName is { } p && Flags.TryGetValue(p, out var flag))
+          {
+              // the library names its parameters; the command line its options
+              throw new ArgumentException($"{flag}: {CellFactory.Bare(e)}", e);
+          }
         }));
         return command;
     }

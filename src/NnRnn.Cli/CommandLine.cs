@@ -30,14 +30,14 @@ public static class CommandLine
         {
             return body();
         }
-        catch (NnRnn.Data.DataDownloadException ex)
+        catch (NnRnn.Experiments.Data.DataDownloadException ex)
         {
             Console.Error.WriteLine($"nnrnn: error: {OneLine(ex)}");
             return 1;   // the input was fine; the network or the server was not
         }
         catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or DirectoryNotFoundException
                                        or InvalidDataException or FormatException or System.Text.Json.JsonException
-                                       or NnRnn.Data.DataException)
+                                       or NnRnn.Experiments.Data.DataException)
         {
             Console.Error.WriteLine($"nnrnn: error: {OneLine(ex)}");
             return UsageError;

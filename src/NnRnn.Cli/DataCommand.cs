@@ -1,5 +1,5 @@
 using System.CommandLine;
-using NnRnn.Data;
+using NnRnn.Experiments.Data;
 
 namespace NnRnn.Cli;
 

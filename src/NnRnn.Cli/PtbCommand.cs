@@ -1,5 +1,7 @@
 using System.CommandLine;
-using NnRnn.Training;
+using NnRnn.Experiments.Runs;
+using NnRnn.Experiments.Tasks;
+using NnRnn.Experiments.Training;
 using Spectre.Console;
 
 namespace NnRnn.Cli;
@@ -7,63 +9,51 @@ namespace NnRnn.Cli;
 /// <summary><c>nnrnn ptb</c>: character-level Penn Treebank language modelling; writes a run directory.</summary>
 public static class PtbCommand
 {
-    public static Command Create()
-    {
-        var d = new PtbOptions();
-        var resume = new ResumeOptions(100, "training windows (and after every epoch)");
-        var emsize = CommandLine.Option("--emsize", "size of the character embeddings", d.Emsize);
-        var epochs = CommandLine.Option("--epochs", "number of epochs", d.Epochs);
-        var bptt = CommandLine.Option("--bptt", "length of a truncated-BPTT window", d.Bptt);
-        var evalBatch = CommandLine.Option("--eval-batch", "columns of the validation and test texts", d.EvalBatch);
-        var logInterval = CommandLine.Option("--log-interval", "print the training loss every N windows", d.LogInterval);
-        var maxWindows = CommandLine.Option("--max-windows", "train on at most N windows per epoch (0: all; for quick runs)", d.MaxWindows);
-        var dataDir = new Option<string?>("--data-dir")
-        {
-            Description = "directory with ptb.char.{train,valid,test}.txt (or {train,valid,test}.txt), or a data root with them in ptb/ " +
-                          "(default: the ptb folder of $NNRNN_DATA or ~/.cache/nnrnn)",
-        };
-        var own = new Option[] { emsize, epochs, bptt, evalBatch, logInterval, maxWindows, dataDir };
+    public static Command Create() => TrainingCommand.Create<PtbOptions, PtbDisplay>(
+        "ptb", "Character-level Penn Treebank language modelling (paper §5.3).",
+        new ResumeOptions(100, "training windows (and after every epoch)"), "--save");
+}
 
-        return TrainingCommand.Create("ptb", "Character-level Penn Treebank language modelling (paper §5.3).", d, own, resume,
-            (r, o) => o with
-            {
-                Emsize = r.GetValue(emsize), Epochs = r.GetValue(epochs), Bptt = r.GetValue(bptt), EvalBatch = r.GetValue(evalBatch),
-                LogInterval = r.GetValue(logInterval), MaxWindows = r.GetValue(maxWindows), DataDir = r.GetValue(dataDir),
-            },
-            (options, dir, control) => PtbRun.Run(options, dir, control, new ProgressPrinter().Update, start => Header(options, start, dir)),
-            (dir, control) => PtbRun.Resume(dir, control, new ProgressPrinter().Update,
-                start => Header(RunSession.ReadOptions<PtbOptions>(dir), start, dir)),
-            _ => new[] { "best_epoch", "valid_bpc", "valid_accuracy", "test_loss", "test_bpc", "test_accuracy",
-                "train_unigram_entropy_bpc", "halvings", "seconds" },
-            "--save");
-    }
+/// <summary>The console view of a PTB run: the training statistics every <c>--log-interval</c> windows and one line per epoch.</summary>
+public sealed class PtbDisplay : ITrainingObserver
+{
+    private int logInterval = 1;
+    private TokenStats interval;
+    private int windows;
+    private double milliseconds;
 
-    private static void Header(PtbOptions o, PtbStart start, string dir)
+    public void RunStarted(RunStarted run)
     {
+        var o = (PtbOptions)run.Options;
+        logInterval = o.LogInterval;
+        var start = (PtbTraining.PtbDetails)run.Details;
         var c = start.Corpus;
         Console.WriteLine(
-            $"ptb {o.NetType} N={o.Nhid} emsize={o.Emsize} bptt={o.Bptt} batch={o.Batch} epochs={o.Epochs} {(start.Resumed ? "resuming " : "")}-> {dir}");
+            $"ptb {SeedNames.Of(o.NetType)} N={o.HiddenSize} emsize={o.Emsize} bptt={o.Bptt} batch={o.Batch} epochs={o.Epochs} {(run.Resumed ? "resuming " : "")}-> {run.Directory}");
         Console.WriteLine($"corpus: {start.DataFolder}");
         Console.WriteLine($"vocabulary {c.Vocabulary.Count}, tokens train {c.Train.Length} valid {c.Valid.Length} test {c.Test.Length}; " +
-                          $"{start.WindowsPerEpoch} windows per epoch; {start.Parameters} parameters");
+                          $"{start.WindowsPerEpoch} windows per epoch; {run.Parameters} parameters");
         AnsiConsole.MarkupLineInterpolated($"unigram entropy of the training text: [yellow]{c.TrainUnigramEntropyNats / Math.Log(2):F4}[/] bits per character");
     }
 
-    private sealed class ProgressPrinter
+    public void Updated(UpdateProgress w)
     {
-        public void Update(PtbProgress p)
+        if (w.Result is not TokenUpdate t) return;
+        interval += t.Stats;
+        windows++;
+        milliseconds += w.Milliseconds;
+        if (w.Batch % logInterval == 0 || w.Batch == w.Batches)
         {
-            switch (p)
-            {
-                case PtbWindowProgress w:
-                    Console.WriteLine($"| epoch {w.Epoch,3} | {w.Window,5}/{w.Windows,5} windows | lr {w.LearningRate:G4} | {w.MsPerWindow,8:F1} ms/window " +
-                                      $"| loss {w.Interval.Loss:F4} | bpc {w.Interval.Bpc:F4} | acc {w.Interval.Accuracy:F4}");
-                    break;
-                case PtbEpochProgress e:
-                    Console.WriteLine($"| end of epoch {e.Epoch,3}/{e.Epochs} | {e.Seconds,7:F1} s | train bpc {e.Train.Bpc:F4} | valid loss {e.Valid.Loss:F4} " +
-                                      $"| valid bpc {e.Valid.Bpc:F4} | valid acc {e.Valid.Accuracy:F4} | {(e.Improved ? "best so far" : "no improvement: learning rates halved")}");
-                    break;
-            }
+            Console.WriteLine($"| epoch {w.Epoch,3} | {w.Batch,5}/{w.Batches,5} windows | lr {w.LearningRate:G4} | {milliseconds / windows,8:F1} ms/window " +
+                              $"| loss {interval.Loss:F4} | bpc {interval.Bpc:F4} | acc {interval.Accuracy:F4}");
+            (interval, windows, milliseconds) = (new TokenStats(), 0, 0);
         }
+    }
+
+    public void MetricsRowWritten(MetricsRow row)
+    {
+        if (row is not PtbEpochRow e) return;
+        Console.WriteLine($"| end of epoch {e.Epoch,3}/{e.Epochs} | {e.ExactSeconds,7:F1} s | train bpc {e.Train.Bpc:F4} | valid loss {e.Valid.Loss:F4} " +
+                          $"| valid bpc {e.Valid.Bpc:F4} | valid acc {e.Valid.Accuracy:F4} | {(e.Improved ? "best so far" : "no improvement: learning rates halved")}");
     }
 }

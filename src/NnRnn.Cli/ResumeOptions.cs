@@ -1,5 +1,5 @@
 using System.CommandLine;
-using NnRnn.Training;
+using NnRnn.Experiments.Runs;
 
 namespace NnRnn.Cli;
 

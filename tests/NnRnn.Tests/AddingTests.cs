@@ -1,5 +1,11 @@
-using NnRnn.Tasks;
-using NnRnn.Training;
+using NnRnn.Optim;
+using NnRnn.Nonlinearities;
+using NnRnn.Cells;
+using NnRnn.Experiments.Tasks;
+using NnRnn.Experiments.Training;
+using NnRnn.Experiments.Tasks;
+using NnRnn.Experiments.Runs;
+using NnRnn.Experiments.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 using Xunit;
@@ -44,9 +50,9 @@ public class AddingTests
         var dir = TestSupport.TempDir();
         try
         {
-            var options = new AddingOptions { CLength = 10, Nhid = 32, Steps = 500, Batch = 50, Lr = 3e-3, LrOrth = 1e-3 };
-            var summary = OnlineTaskRun.Run(options, dir)!;
-            double final = (double)summary["final_loss"], baseline = (double)summary["baseline_mse"];
+            var options = new AddingOptions { SequenceLength = 10, HiddenSize = 32, Steps = 500, Batch = 50, LearningRate = 3e-3, OrthogonalLearningRate = 1e-3 };
+            var summary = (AddingSummary)Trainer.Run(options, dir)!;
+            double final = summary.FinalLoss, baseline = summary.BaselineMse;
             Assert.True(final < 0.5 * baseline, $"final MSE {final} vs baseline {baseline}");
             Assert.Equal("step,loss,ms", File.ReadLines(Path.Combine(dir, "metrics.csv")).First());
         }

@@ -1,6 +1,12 @@
+using NnRnn.Optim;
+using NnRnn.Nonlinearities;
+using NnRnn.Cells;
 using System.Text.Json;
-using NnRnn.Tasks;
-using NnRnn.Training;
+using NnRnn.Experiments.Tasks;
+using NnRnn.Experiments.Training;
+using NnRnn.Experiments.Tasks;
+using NnRnn.Experiments.Runs;
+using NnRnn.Experiments.Models;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -64,8 +70,8 @@ public class CopyTaskTests
 
     private static CopyTaskOptions Small(string net = "nnRNN") => new()
     {
-        NetType = net, Nhid = 32, T = 10, CLength = 5, Steps = 300, Lr = 2e-3, LrOrth = 1e-4,
-        Rinit = net == "RNN" ? "xavier" : "cayley", RandomSeed = 400,
+        NetType = SeedNames.Parse<NetType>(net, nameof(net)), HiddenSize = 32, Delay = 10, CopyLength = 5, Steps = 300, LearningRate = 2e-3,
+        OrthogonalLearningRate = 1e-4, RecurrentInit = net == "RNN" ? Initializer.Xavier : Initializer.Cayley, RandomSeed = 400,
     };
 
     [Fact]
@@ -74,8 +80,8 @@ public class CopyTaskTests
         var dir = TestSupport.TempDir();
         try
         {
-            var summary = OnlineTaskRun.Run(Small(), dir)!;
-            double final = (double)summary["final_loss"], baseline = (double)summary["memoryless_baseline"];
+            var summary = (CopyTaskSummary)Trainer.Run(Small(), dir)!;
+            double final = summary.FinalLoss, baseline = summary.MemorylessBaseline;
             Assert.True(final < 0.8 * baseline, $"final loss {final} vs baseline {baseline}");
         }
         finally { Directory.Delete(dir, true); }
@@ -89,8 +95,8 @@ public class CopyTaskTests
         try
         {
             var options = Small() with { Steps = 40 };
-            OnlineTaskRun.Run(options, a);
-            OnlineTaskRun.Run(options, b);
+            Trainer.Run(options, a);
+            Trainer.Run(options, b);
             static string[] Metrics(string dir) => File.ReadAllLines(Path.Combine(dir, "metrics.csv"))
                 .Select(l => string.Join(",", l.Split(',').Take(3))).ToArray();   // drop the timing column
             Assert.Equal(Metrics(a), Metrics(b));
@@ -107,7 +113,7 @@ public class CopyTaskTests
             manual_seed(99);
             var task = options.CopyTask();
             var cell = NnRnn.Cells.CellFactory.Create(options.CellSpec(task.InputSize));
-            using var model = new RecurrentModel(cell, task.Classes);
+            using var model = new PerStepReadoutModel(cell, task.Classes);
             model.load_py(Path.Combine(a, "model.pt"));
             var state = PyTorchUnpickler.UnpickleStateDict(Path.Combine(b, "model.pt"));
             foreach (var (name, p) in model.named_parameters())

@@ -3,8 +3,11 @@ using System.Numerics;
 using NnRnn.Cells;
 using NnRnn.Nonlinearities;
 using NnRnn.Optim;
-using NnRnn.Tasks;
-using NnRnn.Training;
+using NnRnn.Experiments.Tasks;
+using NnRnn.Experiments.Training;
+using NnRnn.Experiments.Tasks;
+using NnRnn.Experiments.Runs;
+using NnRnn.Experiments.Models;
 using TorchSharp;
 using Xunit;
 using Xunit.Abstractions;
@@ -193,7 +196,7 @@ public sealed class EurnnTests
     [Fact]
     public void Parameters_are_real_and_shaped_as_documented()
     {
-        using var cell = (EurnnCell)CellFactory.Create(new CellSpec("eurnn", 3, 6, Capacity: 3));
+        using var cell = (EurnnCell)CellFactory.Create(new CellSpec(NetType.Eurnn, 3, 6, Capacity: 3));
         Assert.Equal("EURNN", cell.NetType);
         Assert.Equal(12, cell.OutputSize);
         Assert.Equal(3, cell.Layers);
@@ -209,7 +212,7 @@ public sealed class EurnnTests
         double bias = cell.Activation.Bias.abs().max().item<float>();
         Assert.True(bias <= 0.01);
 
-        using var fft = (EurnnCell)CellFactory.Create(new CellSpec("EURNN", 1, 16, Fft: true));
+        using var fft = (EurnnCell)CellFactory.Create(new CellSpec(NetType.Eurnn, 1, 16, Fft: true));
         Assert.Equal(4, fft.Layers);
         Assert.Equal(new long[] { 4, 8 }, fft.Theta.shape);
 
@@ -377,15 +380,15 @@ public sealed class EurnnTests
     public void Invalid_options_name_the_option()
     {
         var odd = Assert.Throws<ArgumentException>(() => new EurnnCell(1, 7));
-        Assert.StartsWith("--nhid", odd.Message);
+        Assert.Equal("hiddenSize", odd.ParamName);
         var capacity = Assert.Throws<ArgumentException>(() => new EurnnCell(1, 8, capacity: 0));
-        Assert.StartsWith("--capacity", capacity.Message);
+        Assert.Equal("capacity", capacity.ParamName);
         var fft = Assert.Throws<ArgumentException>(() => new EurnnCell(1, 12, fft: true));
-        Assert.StartsWith("--nhid", fft.Message);
-        var viaFactory = Assert.Throws<ArgumentException>(() => CellFactory.Create(new CellSpec("EURNN", 1, 9)));
-        Assert.StartsWith("--nhid", viaFactory.Message);
+        Assert.Equal("hiddenSize", fft.ParamName);
+        var viaFactory = Assert.Throws<ArgumentException>(() => CellFactory.Create(new CellSpec(NetType.Eurnn, 1, 9)));
+        Assert.Equal(nameof(CellSpec.HiddenSize), viaFactory.ParamName);
         foreach (var e in new[] { odd, capacity, fft, viaFactory }) Assert.DoesNotContain('\n', e.Message);
-        Assert.Contains("EURNN", CellFactory.NetTypes);
+        Assert.Contains("EURNN", SeedNames.All<NetType>());
     }
 
     // ---------------------------------------------------------------- learning
@@ -397,10 +400,10 @@ public sealed class EurnnTests
         manual_seed(1);
         using var generator = new Generator(1);
         var task = new CopyTask(delay: 10, copyLength: 5);
-        var cell = CellFactory.Create(new CellSpec("EURNN", task.InputSize, 32));
-        using var model = new RecurrentModel(cell, task.Classes);
+        var cell = CellFactory.Create(new CellSpec(NetType.Eurnn, task.InputSize, 32));
+        using var model = new PerStepReadoutModel(cell, task.Classes);
         using var optimizer = new RecurrentOptimizer(model, cell,
-            new OptimizerSettings { Kind = "RMSprop", LearningRate = 1e-3, Alpha = 0.5 });
+            new OptimizerSettings { Optimizer = OptimizerKind.RMSprop, LearningRate = 1e-3, Alpha = 0.5 });
         const int updates = 300, tail = 50;
         var losses = new List<double>();
         var accuracies = new List<double>();
@@ -408,7 +411,7 @@ public sealed class EurnnTests
         {
             using var scope = NewDisposeScope();
             var (x, y) = task.Batch(10, generator);
-            var (loss, accuracy) = OnlineTaskStep.Update(model, optimizer, task, x, y);
+            var (loss, accuracy) = SyntheticTaskStep.Update(model, optimizer, task, x, y);
             losses.Add(loss);
             accuracies.Add(accuracy);
         }

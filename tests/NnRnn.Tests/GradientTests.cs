@@ -151,7 +151,7 @@ public class GradientTests
     {
         using var scope = NewDisposeScope();
         manual_seed(5);
-        foreach (var kind in NnRnn.Nonlinearities.Nonlinearity.Names)
+        foreach (var kind in Enum.GetValues<NnRnn.Nonlinearities.Activation>())
         {
             var sigma = NnRnn.Nonlinearities.Nonlinearity.Create(kind, 8);
             sigma.to(ScalarType.Float64);
@@ -160,7 +160,7 @@ public class GradientTests
             var dh = randn(4, 8, ScalarType.Float64);
             (h * dh).sum().backward();
             var dz = dh * sigma.Derivative(h.detach());
-            Assert.True(TestSupport.RelativeError(dz, z.grad!) < 1e-12, kind);
+            Assert.True(TestSupport.RelativeError(dz, z.grad!) < 1e-12, kind.ToString());
             if (sigma.Bias is { } b)
                 Assert.True(TestSupport.RelativeError(sigma.BiasGradient(h.detach(), dz)!, b.grad!) < 1e-12, kind + " bias");
         }

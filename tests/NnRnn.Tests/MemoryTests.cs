@@ -1,7 +1,10 @@
 using NnRnn.Cells;
 using NnRnn.Optim;
-using NnRnn.Tasks;
-using NnRnn.Training;
+using NnRnn.Experiments.Tasks;
+using NnRnn.Experiments.Training;
+using NnRnn.Experiments.Tasks;
+using NnRnn.Experiments.Runs;
+using NnRnn.Experiments.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 using Xunit;
@@ -22,7 +25,7 @@ public class MemoryTests
         manual_seed(1);
         var task = new CopyTask(4, copyLength: 2);
         var cell = TestSupport.Cell(net, task.InputSize, 8);
-        using var model = new RecurrentModel(cell, task.Classes) { Mode = mode };
+        using var model = new PerStepReadoutModel(cell, task.Classes) { Mode = mode };
         using var optimizer = new RecurrentOptimizer(model, cell, new OptimizerSettings { Clip = 1 });
         using var data = new Generator(1);
         void Updates(int n)
@@ -31,7 +34,7 @@ public class MemoryTests
             {
                 using var scope = NewDisposeScope();
                 var (x, y) = task.Batch(4, data);
-                OnlineTaskStep.Update(model, optimizer, task, x, y);
+                SyntheticTaskStep.Update(model, optimizer, task, x, y);
             }
         }
         Updates(20);

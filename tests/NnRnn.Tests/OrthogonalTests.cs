@@ -1,7 +1,10 @@
 using NnRnn.Cells;
 using NnRnn.Optim;
 using NnRnn.Orthogonal;
-using NnRnn.Training;
+using NnRnn.Experiments.Training;
+using NnRnn.Experiments.Tasks;
+using NnRnn.Experiments.Runs;
+using NnRnn.Experiments.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 using Xunit;
@@ -46,7 +49,7 @@ public class OrthogonalTests
     {
         using var scope = NewDisposeScope();
         manual_seed(2);
-        foreach (var scheme in new[] { "henaff", "cayley" })
+        foreach (var scheme in new[] { Initializer.Henaff, Initializer.Cayley })
         {
             var a = SkewInitializers.Create(scheme, 8);
             Assert.Equal(0, (a + a.t()).abs().max().item<float>());
@@ -58,10 +61,10 @@ public class OrthogonalTests
                     if (!onBlock) Assert.Equal(0f, v);
                 }
             var s = a.diagonal(1)[TensorIndex.Slice(0, null, 2)];
-            if (scheme == "henaff") Assert.True(s.ge(-Math.PI).all().item<bool>() && s.le(0).all().item<bool>());
+            if (scheme == Initializer.Henaff) Assert.True(s.ge(-Math.PI).all().item<bool>() && s.le(0).all().item<bool>());
             else Assert.True(s.ge(-1).all().item<bool>() && s.le(0).all().item<bool>()); // −tan(u/2), u ∈ (0, π/2)
         }
-        var q = MatrixExponential.Expm(Skew.FromFree(SkewInitializers.Create("random", 9).to_type(ScalarType.Float64)));
+        var q = MatrixExponential.Expm(Skew.FromFree(SkewInitializers.Create(Initializer.Random, 9).to_type(ScalarType.Float64)));
         Assert.True((q.matmul(q.t()) - eye(9, dtype: ScalarType.Float64)).abs().max().item<double>() < 1e-5);
         Assert.True(Math.Abs(linalg.det(q).item<double>() - 1) < 1e-5);
     }
@@ -92,9 +95,9 @@ public class OrthogonalTests
     {
         using var scope = NewDisposeScope();
         manual_seed(4);
-        var task = new NnRnn.Tasks.CopyTask(5, copyLength: 3);
+        var task = new NnRnn.Experiments.Tasks.CopyTask(5, copyLength: 3);
         var cell = TestSupport.Cell(net, task.InputSize, 16);
-        using var model = new RecurrentModel(cell, task.Classes);
+        using var model = new PerStepReadoutModel(cell, task.Classes);
         using var optimizer = new RecurrentOptimizer(model, cell, new OptimizerSettings { LearningRate = 1e-3, OrthogonalLearningRate = 1e-2 });
         using var data = new Generator(4);
         var factor = cell.OrthogonalFactors().Single();
@@ -103,7 +106,7 @@ public class OrthogonalTests
         {
             using var step = NewDisposeScope();
             var (x, y) = task.Batch(4, data);
-            OnlineTaskStep.Update(model, optimizer, task, x, y);
+            SyntheticTaskStep.Update(model, optimizer, task, x, y);
         }
         using var _ = no_grad();
         var p = factor.Matrix();

@@ -1,8 +1,13 @@
+using NnRnn.Optim;
+using NnRnn.Nonlinearities;
 using System.Text.Json;
 using NnRnn.Cells;
-using NnRnn.Tasks;
+using NnRnn.Experiments.Tasks;
 using NnRnn.Tests.Data;
-using NnRnn.Training;
+using NnRnn.Experiments.Training;
+using NnRnn.Experiments.Tasks;
+using NnRnn.Experiments.Runs;
+using NnRnn.Experiments.Models;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -40,8 +45,8 @@ public class PsmnistTests
 
     private static PsmnistOptions Small(string dataRoot) => new()
     {
-        Dataset = "mnist", DataDir = dataRoot, NetType = "nnRNN", Nhid = 8, Batch = 8, Epochs = 3,
-        Lr = 1e-2, LrOrth = 1e-3, Nonlin = "tanh", Permute = true, RandomSeed = 5,
+        Dataset = "mnist", DataDir = dataRoot, NetType = NetType.NnRnn, HiddenSize = 8, Batch = 8, Epochs = 3,
+        LearningRate = 1e-2, OrthogonalLearningRate = 1e-3, Activation = Activation.Tanh, Permute = true, RandomSeed = 5,
     };
 
     private static Tensor Images(int count, int pixels) => arange(count * pixels, dtype: ScalarType.Float32).reshape(count, pixels) / (count * pixels);
@@ -118,10 +123,10 @@ public class PsmnistTests
     {
         using var root = SmallData();
         var dir = Path.Combine(root.Path, "run");
-        Assert.Contains("--dataset", Assert.Throws<ArgumentException>(() => PsmnistRun.Run(Small(root.Path) with { Dataset = "ptb" }, dir)).Message);
-        Assert.Contains("--epochs", Assert.Throws<ArgumentException>(() => PsmnistRun.Run(Small(root.Path) with { Epochs = 0 }, dir)).Message);
-        Assert.Contains("--val-size", Assert.Throws<ArgumentException>(() => PsmnistRun.Run(Small(root.Path) with { ValSize = 60 }, dir)).Message);
-        var missing = Assert.Throws<NnRnn.Data.DataMissingException>(() => PsmnistRun.Run(Small(root.Path) with { DataDir = Path.Combine(root.Path, "none") }, dir));
+        Assert.Equal(nameof(PsmnistOptions.Dataset), Assert.Throws<ArgumentException>(() => Trainer.Run(Small(root.Path) with { Dataset = "ptb" }, dir)).ParamName);
+        Assert.Equal(nameof(PsmnistOptions.Epochs), Assert.Throws<ArgumentException>(() => Trainer.Run(Small(root.Path) with { Epochs = 0 }, dir)).ParamName);
+        Assert.Contains("--val-size", Assert.Throws<ArgumentException>(() => Trainer.Run(Small(root.Path) with { ValSize = 60 }, dir)).Message);
+        var missing = Assert.Throws<NnRnn.Experiments.Data.DataMissingException>(() => Trainer.Run(Small(root.Path) with { DataDir = Path.Combine(root.Path, "none") }, dir));
         Assert.Contains("nnrnn data download mnist", missing.Message);
         Assert.False(Directory.Exists(dir));
     }
@@ -145,15 +150,17 @@ public class PsmnistTests
         var options = Small(root.Path);
         var whole = Path.Combine(root.Path, "whole");
         var pieces = Path.Combine(root.Path, "pieces");
-        var summary = PsmnistRun.Run(options, whole, new RunControl(every));
+        var summary = (PsmnistSummary)Trainer.Run(options, whole, new RunControl(every));
         Assert.NotNull(summary);
 
-        Assert.Null(PsmnistRun.Run(options, pieces, new RunControl(every, stops[0])));
+        Assert.Null(Trainer.Run(options, pieces, new RunControl(every, stops[0])));
         foreach (var stop in stops.Skip(1))
-            Assert.Null(PsmnistRun.Resume(pieces, new RunControl(every, stop)));
-        var epochs = new List<int>();
-        Assert.NotNull(PsmnistRun.Resume(pieces, new RunControl(every), p => { if (p is PsmnistEpoch e) epochs.Add(e.Epoch); }));
-        Assert.NotEmpty(epochs);
+            Assert.Null(Trainer.Resume<PsmnistOptions>(pieces, new RunControl(every, stop)));
+        var recorder = new Recorder();
+        Assert.NotNull(Trainer.Resume<PsmnistOptions>(pieces, new RunControl(every), recorder));
+        Assert.NotEmpty(recorder.Rows.OfType<PsmnistEpochRow>());
+        Assert.True(recorder.Starts.Single().Resumed);
+        Assert.NotNull(recorder.Ends.Single().Summary);
 
         Assert.Equal(MetricsWithoutSeconds(whole), MetricsWithoutSeconds(pieces));
         Assert.Equal(4, File.ReadAllLines(Path.Combine(pieces, "metrics.csv")).Length);
@@ -175,14 +182,11 @@ public class PsmnistTests
     {
         using var root = SmallData();
         var dir = Path.Combine(root.Path, "run");
-        var options = Small(root.Path) with { SaveFreq = 2, Permute = false, NetType = "RNN", Rinit = "xavier", Epochs = 4 };
-        var rows = new List<PsmnistEpoch>();
-        int updates = 0;
-        var summary = PsmnistRun.Run(options, dir, progress: p =>
-        {
-            if (p is PsmnistEpoch e) rows.Add(e);
-            else updates++;
-        })!;
+        var options = Small(root.Path) with { SaveFreq = 2, Permute = false, NetType = NetType.Rnn, RecurrentInit = Initializer.Xavier, Epochs = 4 };
+        var recorder = new Recorder();
+        var summary = (PsmnistSummary)Trainer.Run(options, dir, null, recorder)!;
+        var rows = recorder.Rows.Cast<PsmnistEpochRow>().ToList();
+        int updates = recorder.Updates.Count;
         Assert.Equal(4 * 7, updates);   // 50 training images, batch 8
         Assert.Equal(new[] { 1, 2, 3, 4 }, rows.Select(r => r.Epoch));
         Assert.Equal("epoch,train_loss,train_accuracy,valid_loss,valid_accuracy,seconds", File.ReadLines(Path.Combine(dir, "metrics.csv")).First());
@@ -191,9 +195,9 @@ public class PsmnistTests
         Assert.False(File.Exists(Path.Combine(dir, "model_epoch3.pt")));
 
         var best = rows.OrderByDescending(r => r.ValidAccuracy).ThenBy(r => r.ValidLoss).First();
-        Assert.Equal(best.Epoch, (int)summary["best_epoch"]);
-        Assert.Equal(best.ValidAccuracy, (double)summary["best_valid_accuracy"]);
-        Assert.Equal((50, 10, 20, Side * Side), ((int)summary["train_images"], (int)summary["valid_images"], (int)summary["test_images"], (int)summary["seq_len"]));
+        Assert.Equal(best.Epoch, summary.BestEpoch);
+        Assert.Equal(best.ValidAccuracy, summary.BestValidAccuracy);
+        Assert.Equal((50, 10, 20, Side * Side), (summary.TrainImages, summary.ValidImages, summary.TestImages, summary.SeqLen));
 
         using var opts = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "options.json")));
         Assert.Equal(Path.GetFullPath(root.Path), opts.RootElement.GetProperty("data-dir").GetString());
@@ -203,10 +207,10 @@ public class PsmnistTests
         manual_seed(123);
         using var model = new SequenceClassifier(CellFactory.Create(options.CellSpec(1)), 10);
         model.load_py(Path.Combine(dir, "best.pt"));
-        using var data = SequentialMnist.Load(new NnRnn.Data.DataDirectory(root.Path).ResolveIdx("mnist"), permute: false);
-        var (loss, accuracy) = PsmnistRun.Evaluate(model, data, SequentialMnistSplit.Test, 8);
-        Assert.Equal((double)summary["test_loss"], loss);
-        Assert.Equal((double)summary["test_accuracy"], accuracy);
+        using var data = SequentialMnist.Load(new NnRnn.Experiments.Data.DataDirectory(root.Path).ResolveIdx("mnist"), permute: false);
+        var (loss, accuracy) = PsmnistTraining.Evaluate(model, data, SequentialMnistSplit.Test, 8);
+        Assert.Equal(summary.TestLoss, loss);
+        Assert.Equal(summary.TestAccuracy, accuracy);
     }
 
     [Fact]
@@ -229,8 +233,8 @@ public class PsmnistTests
 
     private static PsmnistOptions Learning(bool permute) => new()
     {
-        Dataset = "fashion-mnist", DataDir = "/usr/share/datasets/fashion-mnist", NetType = "nnRNN", Nhid = 64, Nonlin = "tanh",
-        Lr = 1e-3, LrOrth = 1e-4, Batch = 20, Epochs = 2, LimitTrain = 1000, ValSize = 200, LimitTest = 500,
+        Dataset = "fashion-mnist", DataDir = "/usr/share/datasets/fashion-mnist", NetType = NetType.NnRnn, HiddenSize = 64, Activation = Activation.Tanh,
+        LearningRate = 1e-3, OrthogonalLearningRate = 1e-4, Batch = 20, Epochs = 2, LimitTrain = 1000, ValSize = 200, LimitTest = 500,
         Permute = permute, RandomSeed = 400,
     };
 
@@ -238,9 +242,9 @@ public class PsmnistTests
     public void Learns_permuted_fashion_mnist_well_above_chance()
     {
         using var root = new TempDir();
-        var summary = PsmnistRun.Run(Learning(permute: true), Path.Combine(root.Path, "run"))!;
-        Assert.Equal(784, (int)summary["seq_len"]);
-        double accuracy = (double)summary["test_accuracy"];
+        var summary = (PsmnistSummary)Trainer.Run(Learning(permute: true), Path.Combine(root.Path, "run"))!;
+        Assert.Equal(784, summary.SeqLen);
+        double accuracy = summary.TestAccuracy;
         Assert.True(accuracy >= 0.30, $"test accuracy {accuracy} (chance 0.1)");
     }
 
@@ -352,8 +356,8 @@ public class PsmnistTests
         foreach (var net in new[] { "RNN", "RNN-orth", "expRNN", "LSTM", "EURNN" })
         {
             var dir = Path.Combine(root.Path, "run-" + net);
-            var summary = PsmnistRun.Run(Small(root.Path) with { NetType = net, Epochs = 1, Rinit = net is "RNN" or "LSTM" ? "xavier" : "cayley" }, dir)!;
-            Assert.True(double.IsFinite((double)summary["test_loss"]), net);
+            var summary = (PsmnistSummary)Trainer.Run(Small(root.Path) with { NetType = SeedNames.Parse<NetType>(net, nameof(net)), Epochs = 1, RecurrentInit = net is "RNN" or "LSTM" ? Initializer.Xavier : Initializer.Cayley }, dir)!;
+            Assert.True(double.IsFinite(summary.TestLoss), net);
         }
     }
 }

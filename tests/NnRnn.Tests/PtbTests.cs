@@ -1,9 +1,13 @@
+using NnRnn.Nonlinearities;
 using System.Text.Json;
 using NnRnn.Cells;
-using NnRnn.Data;
+using NnRnn.Experiments.Data;
 using NnRnn.Optim;
 using NnRnn.Tests.Data;
-using NnRnn.Training;
+using NnRnn.Experiments.Training;
+using NnRnn.Experiments.Tasks;
+using NnRnn.Experiments.Runs;
+using NnRnn.Experiments.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 using Xunit;
@@ -73,8 +77,8 @@ public sealed class PtbTests : IDisposable
 
     private static PtbOptions Tiny(string dataDir, string net = "nnRNN") => new()
     {
-        NetType = net, Nhid = 32, Emsize = 8, Bptt = 20, Batch = 8, EvalBatch = 4, Epochs = 3, Lr = 5e-3, LrOrth = 5e-4,
-        Rinit = net is "RNN" or "LSTM" ? "xavier" : "cayley", DataDir = dataDir, LogInterval = 1000,
+        NetType = SeedNames.Parse<NetType>(net, nameof(net)), HiddenSize = 32, Emsize = 8, Bptt = 20, Batch = 8, EvalBatch = 4, Epochs = 3, LearningRate = 5e-3, OrthogonalLearningRate = 5e-4,
+        RecurrentInit = net is "RNN" or "LSTM" ? Initializer.Xavier : Initializer.Cayley, DataDir = dataDir, LogInterval = 1000,
     };
 
     private static string[] MetricsWithoutSeconds(string dir) => File.ReadAllLines(Path.Combine(dir, "metrics.csv"))
@@ -159,24 +163,24 @@ public sealed class PtbTests : IDisposable
     public void Learning_rates_survive_a_checkpoint_round_trip()
     {
         manual_seed(3);
-        var settings = new OptimizerSettings { Kind = "Adam", LearningRate = 2e-3, OrthogonalLearningRate = 2e-4, Betas = (0.0, 0.9) };
+        var settings = new OptimizerSettings { Optimizer = OptimizerKind.Adam, LearningRate = 2e-3, OrthogonalLearningRate = 2e-4, Betas = (0.0, 0.9) };
         var cell = TestSupport.Cell("nnRNN", 4, 8);
         using var model = new LanguageModel(cell, 5);
         using var optimizer = new RecurrentOptimizer(model, cell, settings);
         optimizer.ScaleLearningRates(0.5);
         optimizer.ScaleLearningRates(0.5);
         var checkpoint = new Checkpoint();
-        optimizer.SaveTo(checkpoint);
+        checkpoint.PutOptimizers(optimizer);
 
         var cell2 = TestSupport.Cell("nnRNN", 4, 8);
         using var model2 = new LanguageModel(cell2, 5);
         using var restored = new RecurrentOptimizer(model2, cell2, settings);
-        restored.LoadFrom(checkpoint);
+        checkpoint.LoadOptimizers(restored);
         // TorchSharp 0.107's optimizer state dict carries the rates of every parameter group ...
         Assert.All(restored.Main.ParamGroups, g => Assert.Equal(5e-4, g.LearningRate));
         Assert.All(restored.Orthogonal!.ParamGroups, g => Assert.Equal(5e-5, g.LearningRate));
         // ... and a resumed run sets them again from the schedule's scale in the checkpoint meta, to the same values
-        PtbRun.SetLearningRateScale(restored, 0.25);
+        restored.SetLearningRateScale(0.25);
         Assert.All(restored.Main.ParamGroups, g => Assert.Equal(5e-4, g.LearningRate));
         Assert.All(restored.Orthogonal!.ParamGroups, g => Assert.Equal(5e-5, g.LearningRate));
         Assert.Equal(2, restored.Main.ParamGroups.Count());   // T has its own weight-decay group
@@ -187,18 +191,18 @@ public sealed class PtbTests : IDisposable
     [FactRequiresFile(TestData.PtbValid)]
     public void Short_run_on_real_ptb_text_beats_the_unigram_entropy()
     {
-        var options = Tiny(RealCorpus()) with { Nhid = 64, Emsize = 16, Bptt = 50, Batch = 32, EvalBatch = 10, Epochs = 2 };
+        var options = Tiny(RealCorpus()) with { HiddenSize = 64, Emsize = 16, Bptt = 50, Batch = 32, EvalBatch = 10, Epochs = 2 };
         var dir = temp.File("run");
-        var summary = PtbRun.Run(options, dir)!;
-        double unigram = (double)summary["train_unigram_entropy_bpc"];
+        var summary = (PtbSummary)Trainer.Run(options, dir)!;
+        double unigram = summary.TrainUnigramEntropyBpc;
         var rows = File.ReadAllLines(Path.Combine(dir, "metrics.csv"));
-        Assert.Equal(string.Join(",", PtbRun.Columns), rows[0]);
+        Assert.Equal(string.Join(",", PtbEpochRow.Header), rows[0]);
         Assert.Equal(3, rows.Length);
         double validBpc = MetricsLog.ParseDouble(rows[^1].Split(',')[5]);
         Assert.True(validBpc < unigram - 0.4, $"valid bpc {validBpc} vs unigram entropy {unigram}");
-        Assert.True((double)summary["test_bpc"] < unigram - 0.4, $"test bpc {summary["test_bpc"]} vs unigram entropy {unigram}");
-        Assert.InRange((double)summary["test_accuracy"], 0.2, 1);
-        Assert.Equal((double)summary["test_loss"] / Math.Log(2), (double)summary["test_bpc"], 12);
+        Assert.True(summary.TestBpc < unigram - 0.4, $"test bpc {summary.TestBpc} vs unigram entropy {unigram}");
+        Assert.InRange(summary.TestAccuracy, 0.2, 1);
+        Assert.Equal(summary.TestLoss / Math.Log(2), summary.TestBpc, 12);
         foreach (var f in new[] { "options.json", "metrics.csv", "summary.json", "best.pt", "model.pt", "checkpoint.bin" })
             Assert.True(File.Exists(Path.Combine(dir, f)), f);
         Assert.Empty(Directory.GetFiles(dir, "*.tmp"));
@@ -216,20 +220,19 @@ public sealed class PtbTests : IDisposable
     [InlineData("EURNN", 2, 9)]    // a complex state
     public void Resume_after_a_stop_gives_the_metrics_of_an_uninterrupted_run(string net, int stopEpoch, int stopWindow)
     {
-        var options = Tiny(ReversedCorpus(), net) with { Lr = 0.02, Nhid = net == "EURNN" ? 16 : 32 };
+        var options = Tiny(ReversedCorpus(), net) with { LearningRate = 0.02, HiddenSize = net == "EURNN" ? 16 : 32 };
         var straight = temp.File("straight");
-        var whole = PtbRun.Run(options, straight)!;
-        Assert.True((int)whole["halvings"] >= 2, "validation on reversed words should get worse after the first epoch");
+        var whole = (PtbSummary)Trainer.Run(options, straight)!;
+        Assert.True(whole.Halvings >= 2, "validation on reversed words should get worse after the first epoch");
 
         var split = temp.File("split");
-        int stopAfter = (stopEpoch - 1) * (int)whole["windows_per_epoch"] + stopWindow;
-        Assert.Null(PtbRun.Run(options, split, new RunControl(CheckpointEvery: 4, StopAfter: stopAfter)));
+        int stopAfter = (stopEpoch - 1) * whole.WindowsPerEpoch + stopWindow;
+        Assert.Null(Trainer.Run(options, split, new RunControl(CheckpointEvery: 4, StopAfter: stopAfter)));
         Assert.False(File.Exists(Path.Combine(split, "summary.json")));
-        var resumed = PtbRun.Resume(split, new RunControl(CheckpointEvery: 4))!;
+        var resumed = (PtbSummary)Trainer.Resume<PtbOptions>(split, new RunControl(CheckpointEvery: 4))!;
 
         Assert.Equal(MetricsWithoutSeconds(straight), MetricsWithoutSeconds(split));
-        foreach (var key in new[] { "test_loss", "test_bpc", "test_accuracy", "best_epoch", "valid_loss", "valid_accuracy", "halvings", "final_lr" })
-            Assert.Equal(whole[key], resumed[key]);
+        Assert.Equal(whole with { Seconds = 0 }, resumed with { Seconds = 0 });
         foreach (var file in new[] { "best.pt", "model.pt" })
         {
             var a = TorchSharp.PyBridge.PyTorchUnpickler.UnpickleStateDict(Path.Combine(straight, file));
@@ -243,11 +246,11 @@ public sealed class PtbTests : IDisposable
     [Fact]
     public void Learning_rates_halve_after_an_epoch_without_improvement()
     {
-        var options = Tiny(ReversedCorpus()) with { Lr = 0.02, Epochs = 4 };
+        var options = Tiny(ReversedCorpus()) with { LearningRate = 0.02, Epochs = 4 };
         var dir = temp.File("halving");
-        var summary = PtbRun.Run(options, dir)!;
+        var summary = (PtbSummary)Trainer.Run(options, dir)!;
         var rows = File.ReadAllLines(Path.Combine(dir, "metrics.csv")).Skip(1).Select(l => l.Split(',')).ToArray();
-        double best = double.PositiveInfinity, lr = options.Lr;
+        double best = double.PositiveInfinity, lr = options.LearningRate;
         int halvings = 0;
         foreach (var row in rows)
         {
@@ -258,10 +261,10 @@ public sealed class PtbTests : IDisposable
             else { lr /= 2; halvings++; }
         }
         Assert.True(halvings >= 2, "validation on reversed words should get worse after the first epoch");
-        Assert.Equal(halvings, (int)summary["halvings"]);
-        Assert.Equal(lr, (double)summary["final_lr"]);
-        Assert.Equal(options.LrOrth * Math.Pow(0.5, halvings), (double)summary["final_lr_orth"]);
-        Assert.Equal(best, (double)summary["valid_loss"]);
+        Assert.Equal(halvings, summary.Halvings);
+        Assert.Equal(lr, summary.FinalLr);
+        Assert.Equal(options.OrthogonalLearningRate * Math.Pow(0.5, halvings), summary.FinalLrOrth);
+        Assert.Equal(best, summary.ValidLoss);
     }
 
     // ---- command line --------------------------------------------------------------------------

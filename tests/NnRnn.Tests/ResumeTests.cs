@@ -1,5 +1,11 @@
+using NnRnn.Optim;
+using NnRnn.Nonlinearities;
+using NnRnn.Cells;
 using System.Diagnostics;
-using NnRnn.Training;
+using NnRnn.Experiments.Training;
+using NnRnn.Experiments.Tasks;
+using NnRnn.Experiments.Runs;
+using NnRnn.Experiments.Models;
 using Xunit;
 
 namespace NnRnn.Tests;
@@ -16,21 +22,21 @@ public class ResumeTests
 
     public static IEnumerable<object[]> Runs() => new[]
     {
-        new object[] { new CopyTaskOptions { NetType = "nnRNN", Nhid = 16, T = 5, CLength = 3, Steps = 45, Lr = 1e-3, LrOrth = 1e-3, Optimizer = "Adam" }, 3 },
-        new object[] { new CopyTaskOptions { NetType = "LSTM", Nhid = 8, T = 4, CLength = 2, Steps = 30, Vari = true }, 3 },
-        new object[] { new AddingOptions { NetType = "expRNN", Rinit = "henaff", Nhid = 8, CLength = 6, Steps = 40, Clip = 0.5 }, 2 },
+        new object[] { new CopyTaskOptions { NetType = NetType.NnRnn, HiddenSize = 16, Delay = 5, CopyLength = 3, Steps = 45, LearningRate = 1e-3, OrthogonalLearningRate = 1e-3, Optimizer = OptimizerKind.Adam }, 3 },
+        new object[] { new CopyTaskOptions { NetType = NetType.Lstm, HiddenSize = 8, Delay = 4, CopyLength = 2, Steps = 30, Variable = true }, 3 },
+        new object[] { new AddingOptions { NetType = NetType.ExpRnn, RecurrentInit = Initializer.Henaff, HiddenSize = 8, SequenceLength = 6, Steps = 40, Clip = 0.5 }, 2 },
     };
 
     [Theory]
     [MemberData(nameof(Runs))]
-    public void Stopped_and_resumed_equals_uninterrupted(OnlineTaskOptions options, int timingColumn)
+    public void Stopped_and_resumed_equals_uninterrupted(SyntheticTaskOptions options, int timingColumn)
     {
         var whole = TestSupport.TempDir();
         var pieces = TestSupport.TempDir();
         try
         {
-            Assert.NotNull(OnlineTaskRun.Run(options, whole));
-            Assert.Null(OnlineTaskRun.Run(options, pieces, new RunControl(CheckpointEvery: 7, StopAfter: 17)));
+            Assert.NotNull(Trainer.Run(options, whole));
+            Assert.Null(Trainer.Run(options, pieces, new RunControl(CheckpointEvery: 7, StopAfter: 17)));
             Assert.False(File.Exists(Path.Combine(pieces, "summary.json")));
             // a kill can also leave a half-written row and a half-written checkpoint behind
             File.AppendAllText(Path.Combine(pieces, "metrics.csv"), "18,0.12");
@@ -48,10 +54,10 @@ public class ResumeTests
         }
     }
 
-    private static Dictionary<string, object>? Resume(OnlineTaskOptions options, string dir, RunControl control) => options switch
+    private static RunSummary? Resume(SyntheticTaskOptions options, string dir, RunControl control) => options switch
     {
-        CopyTaskOptions => OnlineTaskRun.Resume<CopyTaskOptions>(dir, control),
-        AddingOptions => OnlineTaskRun.Resume<AddingOptions>(dir, control),
+        CopyTaskOptions => Trainer.Resume<CopyTaskOptions>(dir, control),
+        AddingOptions => Trainer.Resume<AddingOptions>(dir, control),
         _ => throw new ArgumentException(),
     };
 
@@ -60,12 +66,12 @@ public class ResumeTests
     {
         var whole = TestSupport.TempDir();
         var pieces = TestSupport.TempDir();
-        var options = new CopyTaskOptions { Nhid = 8, T = 3, CLength = 2, Steps = 12 };
+        var options = new CopyTaskOptions { HiddenSize = 8, Delay = 3, CopyLength = 2, Steps = 12 };
         try
         {
-            OnlineTaskRun.Run(options, whole);
-            OnlineTaskRun.Run(options, pieces, new RunControl(CheckpointEvery: 100, StopAfter: 5));
-            OnlineTaskRun.Resume<CopyTaskOptions>(pieces);
+            Trainer.Run(options, whole);
+            Trainer.Run(options, pieces, new RunControl(CheckpointEvery: 100, StopAfter: 5));
+            Trainer.Resume<CopyTaskOptions>(pieces);
             Assert.Equal(Metrics(whole, 3), Metrics(pieces, 3));
         }
         finally

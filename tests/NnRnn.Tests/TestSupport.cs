@@ -1,3 +1,5 @@
+using NnRnn.Optim;
+using NnRnn.Nonlinearities;
 using System.Diagnostics;
 using NnRnn.Cells;
 using static TorchSharp.torch;
@@ -34,8 +36,9 @@ internal static class TestSupport
     /// <summary>Builds a cell of the given type for tests (small sizes, chosen initialisers).</summary>
     public static RecurrentCell Cell(string net, long input, long hidden, string nonlin = "modrelu",
         NnRnn.Orthogonal.OrthogonalGradient route = NnRnn.Orthogonal.OrthogonalGradient.Frechet)
-        => CellFactory.Create(new CellSpec(net, input, hidden, nonlin,
-            net is "RNN" ? "xavier" : "cayley", "xavier", Alam: 0.1, Gradient: route));
+        => CellFactory.Create(new CellSpec(SeedNames.Parse<NetType>(net, nameof(net)), input, hidden,
+            SeedNames.Parse<NnRnn.Nonlinearities.Activation>(nonlin, nameof(nonlin)),
+            net is "RNN" ? Initializer.Xavier : Initializer.Cayley, Initializer.Xavier, Delta: 0.1, Gradient: route));
 
     /// <summary>Max |a − b| / max(|b|, tiny).</summary>
     public static double RelativeError(Tensor a, Tensor b)

@@ -27,9 +27,9 @@ public static class RunReader
         if (!File.Exists(optionsPath)) throw new FileNotFoundException($"{runDir}: not a run directory (no options.json)");
         var options = JsonNode.Parse(File.ReadAllText(optionsPath)) as JsonObject
                       ?? throw new InvalidDataException($"{optionsPath}: expected a JSON object");
-        var netType = CellFactory.Canonical(
+        var netType = SeedNames.Of(SeedNames.Parse<NetType>(
             (options["net-type"] ?? options["net_type"])?.GetValue<string>()
-            ?? throw new InvalidDataException($"{optionsPath}: no net-type"));
+            ?? throw new InvalidDataException($"{optionsPath}: no net-type"), "net-type"));
 
         var statePath = ResolveCheckpoint(runDir, checkpoint);
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDir)));

@@ -1,39 +1,61 @@
+using NnRnn.Nonlinearities;
 using NnRnn.Orthogonal;
 
 namespace NnRnn.Cells;
 
-/// <summary>What selects and shapes a cell (the seed's model options).</summary>
+/// <summary>What selects and shapes a cell (the seed's model options), for <see cref="CellFactory.Create"/>.</summary>
+/// <param name="NetType">Which network.</param>
+/// <param name="InputSize">Width of x_t.</param>
+/// <param name="HiddenSize">N, the hidden units.</param>
+/// <param name="Activation">σ (EURNN and LSTM have their own).</param>
+/// <param name="RecurrentInit">Initialiser of the recurrent matrix (orthogonal for nnRNN, expRNN, RNN-orth).</param>
+/// <param name="InputInit">Initialiser of the input matrix: xavier or kaiming.</param>
+/// <param name="Delta">nnRNN's δ, the penalty on γ.</param>
+/// <param name="Gradient">How gradients reach an orthogonal factor's skew coordinate.</param>
+/// <param name="Capacity">EURNN: rotation layers (tunable space).</param>
+/// <param name="Fft">EURNN: the FFT-style arrangement.</param>
 public sealed record CellSpec(
-    string NetType,
+    NetType NetType,
     long InputSize,
     long HiddenSize,
-    string Nonlin = "modrelu",
-    string RInit = "cayley",
-    string IInit = "xavier",
-    double Alam = 1e-4,
+    Activation Activation = Activation.ModRelu,
+    Initializer RecurrentInit = Initializer.Cayley,
+    Initializer InputInit = Initializer.Xavier,
+    double Delta = 1e-4,
     OrthogonalGradient Gradient = OrthogonalGradient.Frechet,
     int Capacity = 2,
     bool Fft = false);
 
-/// <summary>Builds a cell from its <c>--net-type</c> name.</summary>
+/// <summary>Builds a cell from a <see cref="CellSpec"/>; the cell's constructor checks the values.</summary>
 public static class CellFactory
 {
-    /// <summary>The names accepted by <c>--net-type</c>.</summary>
-    public static readonly string[] NetTypes = { "RNN", "RNN-orth", "expRNN", "nnRNN", "LSTM", "EURNN" };
-
-    /// <summary>The canonical spelling of a <c>--net-type</c> value, or an error naming the choices.</summary>
-    public static string Canonical(string netType)
-        => NetTypes.FirstOrDefault(n => string.Equals(n, netType, StringComparison.OrdinalIgnoreCase))
-           ?? throw new ArgumentException($"--net-type: unknown network '{netType}' (expected one of: {string.Join(", ", NetTypes)})");
-
-    public static RecurrentCell Create(CellSpec spec) => Canonical(spec.NetType) switch
+    /// <summary>
+    /// The cell the spec describes. An invalid value throws <see cref="ArgumentException"/> whose
+    /// <see cref="ArgumentException.ParamName"/> is the spec's property name (e.g. <c>HiddenSize</c>).
+    /// </summary>
+    public static RecurrentCell Create(CellSpec spec)
     {
-        "RNN" => new VanillaRnnCell(spec.InputSize, spec.HiddenSize, spec.Nonlin, spec.RInit, spec.IInit),
-        "RNN-orth" => new VanillaRnnCell(spec.InputSize, spec.HiddenSize, spec.Nonlin, spec.RInit, spec.IInit, orthogonalInit: true),
-        "expRNN" => new ExpRnnCell(spec.InputSize, spec.HiddenSize, spec.Nonlin, spec.RInit, spec.IInit, spec.Gradient),
-        "nnRNN" => new NnRnnCell(spec.InputSize, spec.HiddenSize, spec.Nonlin, spec.RInit, spec.IInit, spec.Alam, spec.Gradient),
-        "LSTM" => new LstmCell(spec.InputSize, spec.HiddenSize, spec.RInit),
-        "EURNN" => new EurnnCell(spec.InputSize, spec.HiddenSize, spec.Capacity, spec.Fft, spec.IInit),
-        _ => throw new InvalidOperationException(),
-    };
+        try
+        {
+            return spec.NetType switch
+            {
+                NetType.Rnn => new VanillaRnnCell(spec.InputSize, spec.HiddenSize, spec.Activation, spec.RecurrentInit, spec.InputInit),
+                NetType.RnnOrth => new VanillaRnnCell(spec.InputSize, spec.HiddenSize, spec.Activation, spec.RecurrentInit, spec.InputInit, orthogonalInit: true),
+                NetType.ExpRnn => new ExpRnnCell(spec.InputSize, spec.HiddenSize, spec.Activation, spec.RecurrentInit, spec.InputInit, spec.Gradient),
+                NetType.NnRnn => new NnRnnCell(spec.InputSize, spec.HiddenSize, spec.Activation, spec.RecurrentInit, spec.InputInit, spec.Delta, spec.Gradient),
+                NetType.Lstm => new LstmCell(spec.InputSize, spec.HiddenSize, spec.RecurrentInit),
+                NetType.Eurnn => new EurnnCell(spec.InputSize, spec.HiddenSize, spec.Capacity, spec.Fft, spec.InputInit),
+                _ => throw new ArgumentException($"unknown network {spec.NetType}", nameof(CellSpec.NetType)),
+            };
+        }
+        catch (ArgumentException e) when (e.ParamName is { Length: > 0 } p && char.IsLower(p[0]))
+        {
+            // a constructor parameter (hiddenSize) is the spec's property (HiddenSize)
+            throw new ArgumentException(Bare(e), char.ToUpperInvariant(p[0]) + p[1..], e);
+        }
+    }
+
+    /// <summary>An exception's message without the " (Parameter 'x')" that ArgumentException appends.</summary>
+    public static string Bare(ArgumentException e)
+        => e.ParamName is { } p && e.Message.EndsWith($" (Parameter '{p}')") ? e.Message[..^$" (Parameter '{p}')".Length] : e.Message;
 }

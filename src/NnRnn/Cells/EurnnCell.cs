@@ -39,7 +39,8 @@ public sealed class EurnnCell : RecurrentCell
     private readonly long[] pairIndex;
     private readonly long[] role;
 
-    public EurnnCell(long inputSize, long hiddenSize, int capacity = 2, bool fft = false, string iinit = "xavier",
+    /// <summary>An EURNN cell: <paramref name="capacity"/> rotation layers (or the FFT-style arrangement), complex modReLU, input weights initialised by <paramref name="inputInit"/>.</summary>
+    public EurnnCell(long inputSize, long hiddenSize, int capacity = 2, bool fft = false, Initializer inputInit = Initializer.Xavier,
         Generator? generator = null)
         : base("EurnnCell", inputSize, hiddenSize)
     {
@@ -78,8 +79,8 @@ public sealed class EurnnCell : RecurrentCell
             phi.uniform_(-Math.PI, Math.PI, generator);
             omega.uniform_(-Math.PI, Math.PI, generator);
             // Glorot-normal complex weights: each part carries half the variance, so E|w|² is Glorot's.
-            WeightInit.Apply(input_re, iinit, "--iinit");
-            WeightInit.Apply(input_im, iinit, "--iinit");
+            WeightInit.Apply(input_re, inputInit, nameof(inputInit));
+            WeightInit.Apply(input_im, inputInit, nameof(inputInit));
             input_re.mul_(Math.Sqrt(0.5));
             input_im.mul_(Math.Sqrt(0.5));
         }
@@ -87,7 +88,8 @@ public sealed class EurnnCell : RecurrentCell
         RegisterComponents();
     }
 
-    public override string NetType => "EURNN";
+    /// <inheritdoc/>
+    public override NetType Kind => Cells.NetType.Eurnn;
 
     /// <summary>Number of tunable-space layers requested (<c>--capacity</c>); unused in FFT style.</summary>
     public int Capacity { get; }
@@ -116,26 +118,26 @@ public sealed class EurnnCell : RecurrentCell
     /// <summary>Im W_in [N, in].</summary>
     public Parameter InputImag => input_im;
 
-    public ComplexModReLU Activation => modrelu;
+    internal ComplexModReLU Activation => modrelu;
 
     /// <summary>
     /// The rotation pairs (p, q), p &lt; q, of each layer, in the order of their angle index.
-    /// Throws an <see cref="ArgumentException"/> naming the option for an odd N, a capacity below 1,
+    /// Throws an <see cref="ArgumentException"/> naming the parameter for an odd N, a capacity below 1,
     /// or an FFT-style N that is not a power of two.
     /// </summary>
     public static (int P, int Q)[][] Arrangement(long hiddenSize, int capacity, bool fft)
     {
         if (hiddenSize <= 0 || hiddenSize % 2 != 0)
-            throw new ArgumentException($"--nhid: EURNN needs a positive even number of hidden units (2x2 rotations), got {hiddenSize}");
+            throw new ArgumentException($"EURNN needs a positive even number of hidden units (2x2 rotations), got {hiddenSize}", nameof(hiddenSize));
         if (capacity < 1)
-            throw new ArgumentException($"--capacity: EURNN needs at least one rotation layer, got {capacity}");
+            throw new ArgumentException($"EURNN needs at least one rotation layer, got {capacity}", nameof(capacity));
         if (hiddenSize > int.MaxValue)
-            throw new ArgumentException($"--nhid: too many hidden units ({hiddenSize})");
+            throw new ArgumentException($"too many hidden units ({hiddenSize})", nameof(hiddenSize));
         int n = (int)hiddenSize;
         if (fft)
         {
             if ((n & (n - 1)) != 0)
-                throw new ArgumentException($"--nhid: the FFT-style EURNN needs a power-of-two number of hidden units, got {n}");
+                throw new ArgumentException($"the FFT-style EURNN needs a power-of-two number of hidden units, got {n}", nameof(hiddenSize));
             int layers = System.Numerics.BitOperations.Log2((uint)n);
             var result = new (int, int)[layers][];
             for (int k = 0; k < layers; k++)
@@ -210,6 +212,7 @@ public sealed class EurnnCell : RecurrentCell
     /// <summary>W_in [N, in] as a complex matrix.</summary>
     public Tensor InputMatrix() => complex(input_re, input_im);
 
+    /// <inheritdoc/>
     public override IRecurrence Prepare()
     {
         using var scope = NewDisposeScope();

@@ -16,20 +16,26 @@ public sealed class ExpRnnCell : RecurrentCell
     private readonly OrthogonalParametrization orthogonal;
     private readonly Nonlinearity nonlinearity;
 
-    public ExpRnnCell(long inputSize, long hiddenSize, string nonlin = "modrelu", string rinit = "henaff",
-        string iinit = "xavier", OrthogonalGradient gradient = OrthogonalGradient.Frechet)
+    /// <summary>An expRNN cell with its recurrent matrix B = expm(skew(log)) initialised by <paramref name="recurrentInit"/> (orthogonal).</summary>
+    public ExpRnnCell(long inputSize, long hiddenSize, Activation activation = Activation.ModRelu, Initializer recurrentInit = Initializer.Henaff,
+        Initializer inputInit = Initializer.Xavier, OrthogonalGradient gradient = OrthogonalGradient.Frechet)
         : base("ExpRnnCell", inputSize, hiddenSize)
     {
         U = nn.Linear(inputSize, hiddenSize, hasBias: false);
-        WeightInit.Apply(U.weight!, iinit, "--iinit");
-        orthogonal = new OrthogonalParametrization(SkewInitializers.Create(rinit, hiddenSize), gradient);
-        nonlinearity = Nonlinearity.Create(nonlin, hiddenSize);
+        if (!recurrentInit.IsOrthogonal())
+            throw new ArgumentException($"expRNN needs an orthogonal initialiser (henaff, cayley, random), got {SeedNames.Of(recurrentInit)}", nameof(recurrentInit));
+        WeightInit.Apply(U.weight!, inputInit, nameof(inputInit));
+        orthogonal = new OrthogonalParametrization(SkewInitializers.Create(recurrentInit, hiddenSize), gradient);
+        nonlinearity = Nonlinearity.Create(activation, hiddenSize);
         RegisterComponents();
     }
 
-    public override string NetType => "expRNN";
+    /// <inheritdoc/>
+    public override NetType Kind => Cells.NetType.ExpRnn;
 
+    /// <summary>The orthogonal factor B and its skew coordinate (trained at lr_orth).</summary>
     public OrthogonalParametrization Orthogonal => orthogonal;
 
+    /// <inheritdoc/>
     public override IRecurrence Prepare() => new ElmanRecurrence(U, orthogonal.Matrix(), nonlinearity);
 }

@@ -15,22 +15,31 @@ public sealed class LstmCell : RecurrentCell
     private readonly Linear Wo;
     private readonly Linear Wg;
 
-    public LstmCell(long inputSize, long hiddenSize, string init = "xavier") : base("LstmCell", inputSize, hiddenSize)
+    /// <param name="recurrentInit">
+    /// xavier or kaiming fill the gate weights; an orthogonal initialiser (the seed's default cayley)
+    /// keeps PyTorch's default Linear initialisation, as the reference's LSTM does.
+    /// </param>
+    /// <param name="inputSize">Width of x_t.</param>
+    /// <param name="hiddenSize">N, the hidden units.</param>
+    public LstmCell(long inputSize, long hiddenSize, Initializer recurrentInit = Initializer.Xavier) : base("LstmCell", inputSize, hiddenSize)
     {
         Wf = nn.Linear(hiddenSize + inputSize, hiddenSize);
         Wi = nn.Linear(hiddenSize + inputSize, hiddenSize);
         Wo = nn.Linear(hiddenSize + inputSize, hiddenSize);
         Wg = nn.Linear(hiddenSize + inputSize, hiddenSize);
-        if (init is "xavier" or "kaiming")
-            foreach (var w in new[] { Wf, Wi, Wo, Wg }) WeightInit.Apply(w.weight!, init, "--rinit");
+        if (!recurrentInit.IsOrthogonal())
+            foreach (var w in new[] { Wf, Wi, Wo, Wg }) WeightInit.Apply(w.weight!, recurrentInit, nameof(recurrentInit));
         RegisterComponents();
     }
 
-    public override string NetType => "LSTM";
+    /// <inheritdoc/>
+    public override NetType Kind => Cells.NetType.Lstm;
 
+    /// <inheritdoc/>
     public override RecurrentState InitialState(long batch, Device? device = null, ScalarType dtype = ScalarType.Float32)
         => new(zeros(batch, HiddenSize, dtype, device), zeros(batch, HiddenSize, dtype, device));
 
+    /// <inheritdoc/>
     public override IRecurrence Prepare()
     {
         // Stack the four gates once per sequence: one matmul per step instead of four.

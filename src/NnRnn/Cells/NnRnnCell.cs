@@ -20,30 +20,40 @@ public sealed class NnRnnCell : RecurrentCell
     private readonly Parameter T;
     private readonly Nonlinearity nonlinearity;
 
-    public NnRnnCell(long inputSize, long hiddenSize, string nonlin = "modrelu", string rinit = "cayley",
-        string iinit = "xavier", double alam = 1e-4, OrthogonalGradient gradient = OrthogonalGradient.Frechet)
+    /// <param name="inputSize">Width of x_t.</param>
+    /// <param name="hiddenSize">N, even (Λ is made of 2×2 blocks).</param>
+    /// <param name="activation">σ.</param>
+    /// <param name="recurrentInit">Initialiser of P: henaff, cayley or random (orthogonal).</param>
+    /// <param name="inputInit">Initialiser of U: xavier or kaiming.</param>
+    /// <param name="delta">δ, the strength of the penalty on γ (the seed's <c>alam</c>).</param>
+    /// <param name="gradient">How the gradient reaches P's skew coordinate.</param>
+    public NnRnnCell(long inputSize, long hiddenSize, Activation activation = Activation.ModRelu, Initializer recurrentInit = Initializer.Cayley,
+        Initializer inputInit = Initializer.Xavier, double delta = 1e-4, OrthogonalGradient gradient = OrthogonalGradient.Frechet)
         : base("NnRnnCell", inputSize, hiddenSize)
     {
         if (hiddenSize % 2 != 0)
-            throw new ArgumentException($"--nhid: nnRNN needs an even number of hidden units (2x2 rotation blocks), got {hiddenSize}");
-        if (!SkewInitializers.Names.Contains(rinit))
-            throw new ArgumentException($"--rinit: nnRNN needs an orthogonal initialiser ({string.Join(", ", SkewInitializers.Names)}), got '{rinit}'");
-        Alam = alam;
+            throw new ArgumentException($"nnRNN needs an even number of hidden units (2x2 rotation blocks), got {hiddenSize}", nameof(hiddenSize));
+        if (!recurrentInit.IsOrthogonal())
+            throw new ArgumentException($"nnRNN needs an orthogonal initialiser (henaff, cayley, random), got {SeedNames.Of(recurrentInit)}", nameof(recurrentInit));
+        if (!(delta >= 0)) throw new ArgumentException($"must be non-negative (got {delta})", nameof(delta));
+        Delta = delta;
         U = nn.Linear(inputSize, hiddenSize, hasBias: false);
-        WeightInit.Apply(U.weight!, iinit, "--iinit");
-        P = new OrthogonalParametrization(SkewInitializers.Create(rinit, hiddenSize), gradient);
+        WeightInit.Apply(U.weight!, inputInit, nameof(inputInit));
+        P = new OrthogonalParametrization(SkewInitializers.Create(recurrentInit, hiddenSize), gradient);
         theta = new Parameter(rand(hiddenSize / 2) * (2 * Math.PI));
         gamma = new Parameter(ones(hiddenSize / 2));
         T = new Parameter(zeros(hiddenSize, hiddenSize));
-        nonlinearity = Nonlinearity.Create(nonlin, hiddenSize);
+        nonlinearity = Nonlinearity.Create(activation, hiddenSize);
         RegisterComponents();
     }
 
-    public override string NetType => "nnRNN";
+    /// <inheritdoc/>
+    public override NetType Kind => Cells.NetType.NnRnn;
 
-    /// <summary>δ, the strength of the penalty on γ (<c>--alam</c>).</summary>
-    public double Alam { get; }
+    /// <summary>δ, the strength of the penalty δ Σ_k (γ_k − 1)² on γ (the seed's <c>--alam</c>).</summary>
+    public double Delta { get; }
 
+    /// <summary>The real Schur form's parts, for inspection.</summary>
     public OrthogonalParametrization Schur => P;
 
     /// <summary>Λ = blockdiag(γ_k [[cos θ_k, −sin θ_k], [sin θ_k, cos θ_k]]), built with tensor ops.</summary>
@@ -65,9 +75,12 @@ public sealed class NnRnnCell : RecurrentCell
         return p.matmul(core).matmul(p.t());
     }
 
+    /// <inheritdoc/>
     public override IRecurrence Prepare() => new ElmanRecurrence(U, RecurrentMatrix(), nonlinearity);
 
-    public override Tensor? Penalty() => Alam == 0 ? null : Alam * (gamma - 1).pow(2).sum();
+    /// <inheritdoc/>
+    public override Tensor? Penalty() => Delta == 0 ? null : Delta * (gamma - 1).pow(2).sum();
 
+    /// <inheritdoc/>
     public override IEnumerable<Parameter> DecayedParameters() => new[] { T };
 }

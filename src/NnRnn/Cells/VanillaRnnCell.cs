@@ -16,32 +16,41 @@ public sealed class VanillaRnnCell : RecurrentCell
     private readonly Linear U;
     private readonly Linear V;
     private readonly Nonlinearity nonlinearity;
-    private readonly string netType;
+    private readonly NetType kind;
 
-    public VanillaRnnCell(long inputSize, long hiddenSize, string nonlin = "modrelu",
-        string rinit = "xavier", string iinit = "xavier", bool orthogonalInit = false)
+    /// <param name="recurrentInit">Initialiser of V: xavier or kaiming, or an orthogonal one (expm of a skew matrix).</param>
+    /// <param name="orthogonalInit">RNN-orth: <paramref name="recurrentInit"/> must be orthogonal.</param>
+    /// <param name="inputSize">Width of x_t.</param>
+    /// <param name="hiddenSize">N, the hidden units.</param>
+    /// <param name="activation">σ.</param>
+    /// <param name="inputInit">Initialiser of U: xavier or kaiming.</param>
+    public VanillaRnnCell(long inputSize, long hiddenSize, Nonlinearities.Activation activation = Nonlinearities.Activation.ModRelu,
+        Initializer recurrentInit = Initializer.Xavier, Initializer inputInit = Initializer.Xavier, bool orthogonalInit = false)
         : base("VanillaRnnCell", inputSize, hiddenSize)
     {
-        netType = orthogonalInit ? "RNN-orth" : "RNN";
+        kind = orthogonalInit ? Cells.NetType.RnnOrth : Cells.NetType.Rnn;
         U = nn.Linear(inputSize, hiddenSize, hasBias: true);
         V = nn.Linear(hiddenSize, hiddenSize, hasBias: false);
-        nonlinearity = Nonlinearity.Create(nonlin, hiddenSize);
-        WeightInit.Apply(U.weight!, iinit, "--iinit");
-        if (SkewInitializers.Names.Contains(rinit))
+        nonlinearity = Nonlinearity.Create(activation, hiddenSize);
+        WeightInit.Apply(U.weight!, inputInit, nameof(inputInit));
+        if (recurrentInit.IsOrthogonal())
         {
             using var _ = no_grad();
-            V.weight!.copy_(MatrixExponential.Expm(Skew.FromFree(SkewInitializers.Create(rinit, hiddenSize).to_type(float64))));
+            V.weight!.copy_(MatrixExponential.Expm(Skew.FromFree(SkewInitializers.Create(recurrentInit, hiddenSize).to_type(float64))));
         }
         else if (orthogonalInit)
-            throw new ArgumentException($"--rinit: RNN-orth needs an orthogonal initialiser ({string.Join(", ", SkewInitializers.Names)}), got '{rinit}'");
+            throw new ArgumentException($"RNN-orth needs an orthogonal initialiser (henaff, cayley, random), got {SeedNames.Of(recurrentInit)}", nameof(recurrentInit));
         else
-            WeightInit.Apply(V.weight!, rinit, "--rinit");
+            WeightInit.Apply(V.weight!, recurrentInit, nameof(recurrentInit));
         RegisterComponents();
     }
 
-    public override string NetType => netType;
+    /// <inheritdoc/>
+    public override NetType Kind => kind;
 
+    /// <summary>σ of this cell.</summary>
     public Nonlinearity Activation => nonlinearity;
 
+    /// <inheritdoc/>
     public override IRecurrence Prepare() => new ElmanRecurrence(U, V.weight!.t(), nonlinearity);
 }

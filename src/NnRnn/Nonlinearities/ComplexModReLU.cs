@@ -16,7 +16,7 @@ namespace NnRnn.Nonlinearities;
 /// (the blank rows of an MNIST image, h₀ = 0) would otherwise multiply the gradient by up to
 /// (√ε + |b|)/√ε at every step.
 /// </remarks>
-public sealed class ComplexModReLU : nn.Module<Tensor, Tensor>
+internal sealed class ComplexModReLU : nn.Module<Tensor, Tensor>
 {
     /// <summary>The default ε under the square root (√ε = 1e-5).</summary>
     public const double DefaultEpsilon = 1e-10;

@@ -12,6 +12,7 @@ public sealed class ModReLU : Nonlinearity
 {
     private readonly Parameter b;
 
+    /// <summary>modReLU over <paramref name="units"/> units, its bias drawn from <paramref name="generator"/> (the global generator when null).</summary>
     public ModReLU(long units, Generator? generator = null) : base("ModReLU")
     {
         b = new Parameter(empty(units));
@@ -19,11 +20,15 @@ public sealed class ModReLU : Nonlinearity
         RegisterComponents();
     }
 
-    public override string Kind => "modrelu";
+    /// <inheritdoc/>
+    public override Activation Kind => Activation.ModRelu;
+    /// <inheritdoc/>
     public override Tensor? Bias => b;
 
+    /// <inheritdoc/>
     public override Tensor forward(Tensor z) => z.sign() * (z.abs() + b).relu();
 
+    /// <inheritdoc/>
     public override Tensor ForwardInPlace(Tensor z)
     {
         using var sign = z.sign();
@@ -31,9 +36,11 @@ public sealed class ModReLU : Nonlinearity
     }
 
     // σ(z) ≠ 0 exactly where z ≠ 0 and |z| + b > 0, which is where σ'(z) = sign(z)² = 1.
+    /// <inheritdoc/>
     public override Tensor Derivative(Tensor h) => h.ne(0).to_type(h.dtype);
 
     // ∂σ/∂b = sign(z)·1[|z|+b > 0] = sign(h), and sign(h)·σ' = sign(h), so dL/db = Σ dz ⊙ sign(h).
+    /// <inheritdoc/>
     public override Tensor? BiasGradient(Tensor h, Tensor dz)
         => (dz * h.sign()).reshape(-1, h.shape[^1]).sum(0, false);
 }

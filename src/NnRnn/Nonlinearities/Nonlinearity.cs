@@ -9,10 +9,11 @@ namespace NnRnn.Nonlinearities;
 /// </summary>
 public abstract class Nonlinearity : nn.Module<Tensor, Tensor>
 {
+    /// <summary>An activation module named <paramref name="name"/>.</summary>
     protected Nonlinearity(string name) : base(name) { }
 
-    /// <summary>The option value that selects this activation (<c>--nonlin</c>).</summary>
-    public abstract string Kind { get; }
+    /// <summary>Which activation this is.</summary>
+    public abstract Activation Kind { get; }
 
     /// <summary>The learned bias (modReLU), or null for parameter-free activations.</summary>
     public virtual Tensor? Bias => null;
@@ -39,17 +40,14 @@ public abstract class Nonlinearity : nn.Module<Tensor, Tensor>
     /// </summary>
     public virtual Tensor? BiasGradient(Tensor h, Tensor dz) => null;
 
-    /// <summary>The names accepted by <c>--nonlin</c>.</summary>
-    public static readonly string[] Names = { "none", "tanh", "relu", "sigmoid", "modrelu" };
-
-    /// <summary>Builds the activation named by <c>--nonlin</c> for <paramref name="units"/> hidden units.</summary>
-    public static Nonlinearity Create(string kind, long units, Generator? generator = null) => kind.ToLowerInvariant() switch
+    /// <summary>Builds <paramref name="kind"/> for <paramref name="units"/> hidden units.</summary>
+    public static Nonlinearity Create(Activation kind, long units, Generator? generator = null) => kind switch
     {
-        "none" => new Identity(),
-        "tanh" => new Tanh(),
-        "relu" => new ReLU(),
-        "sigmoid" => new Sigmoid(),
-        "modrelu" => new ModReLU(units, generator),
-        _ => throw new ArgumentException($"--nonlin: unknown non-linearity '{kind}' (expected one of: {string.Join(", ", Names)})"),
+        Activation.None => new Identity(),
+        Activation.Tanh => new Tanh(),
+        Activation.Relu => new ReLU(),
+        Activation.Sigmoid => new Sigmoid(),
+        Activation.ModRelu => new ModReLU(units, generator),
+        _ => throw new ArgumentException($"unknown activation {kind}", nameof(kind)),
     };
 }

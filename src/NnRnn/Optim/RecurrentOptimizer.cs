@@ -19,6 +19,7 @@ public sealed class RecurrentOptimizer : IDisposable
     private readonly OrthogonalParametrization[] factors;
     private readonly Parameter[] all;
 
+    /// <summary>The optimizers of <paramref name="model"/>, whose recurrent part is <paramref name="cell"/>, with <paramref name="settings"/> (validated here).</summary>
     public RecurrentOptimizer(nn.Module model, RecurrentCell cell, OptimizerSettings settings)
     {
         settings.Validate();
@@ -34,6 +35,7 @@ public sealed class RecurrentOptimizer : IDisposable
             orthogonal = Build(settings, settings.OrthogonalLearningRate, orthogonalParams, Array.Empty<Parameter>());
     }
 
+    /// <summary>The settings the optimizers were built with (unscaled learning rates).</summary>
     public OptimizerSettings Settings { get; }
 
     /// <summary>The main optimizer (for checkpoints and LR schedules).</summary>
@@ -42,6 +44,7 @@ public sealed class RecurrentOptimizer : IDisposable
     /// <summary>The orthogonal optimizer, or null when the model has no orthogonal factor.</summary>
     public OptimizerHelper? Orthogonal => orthogonal;
 
+    /// <summary>Zeroes the gradients of both optimizers' parameters.</summary>
     public void ZeroGrad()
     {
         main.zero_grad();
@@ -71,6 +74,20 @@ public sealed class RecurrentOptimizer : IDisposable
         ApplyStep();
     }
 
+    /// <summary>The main optimizer's learning rate now (its first parameter group).</summary>
+    public double LearningRate => main.ParamGroups.First().LearningRate;
+
+    /// <summary>The orthogonal optimizer's learning rate now, or null without an orthogonal factor.</summary>
+    public double? OrthogonalLearningRate => orthogonal?.ParamGroups.First().LearningRate;
+
+    /// <summary>Sets both optimizers' rates to the settings' (lr, lr_orth) · <paramref name="scale"/> (e.g. what a resumed schedule dictates).</summary>
+    public void SetLearningRateScale(double scale)
+    {
+        foreach (var g in main.ParamGroups) g.LearningRate = Settings.LearningRate * scale;
+        if (orthogonal is not null)
+            foreach (var g in orthogonal.ParamGroups) g.LearningRate = Settings.OrthogonalLearningRate * scale;
+    }
+
     /// <summary>Multiplies the learning rates of both optimizers (PTB halves them on a plateau).</summary>
     public void ScaleLearningRates(double factor)
     {
@@ -78,36 +95,31 @@ public sealed class RecurrentOptimizer : IDisposable
         if (orthogonal is not null) foreach (var g in orthogonal.ParamGroups) g.LearningRate *= factor;
     }
 
-    /// <summary>Stores both optimizers' state (moments, step counts, learning rates).</summary>
-    public void SaveTo(Training.Checkpoint checkpoint)
+    /// <summary>
+    /// Rebuilds the cached orthogonal matrices from their coordinates: call after the parameters
+    /// were loaded from elsewhere (a checkpoint, a state dict).
+    /// </summary>
+    public void RefreshOrthogonalMatrices()
     {
-        checkpoint.PutOptimizer("optimizer.main", main);
-        if (orthogonal is not null) checkpoint.PutOptimizer("optimizer.orthogonal", orthogonal);
-    }
-
-    /// <summary>Restores what <see cref="SaveTo"/> stored; the orthogonal matrices are rebuilt.</summary>
-    public void LoadFrom(Training.Checkpoint checkpoint)
-    {
-        checkpoint.LoadOptimizer("optimizer.main", main);
-        if (orthogonal is not null) checkpoint.LoadOptimizer("optimizer.orthogonal", orthogonal);
         foreach (var f in factors) f.Refresh();
     }
 
     private static OptimizerHelper Build(OptimizerSettings s, double lr, Parameter[] plain, Parameter[] decayed)
     {
-        if (s.Kind == "Adam")
+        if (s.Optimizer == OptimizerKind.Adam)
         {
             var groups = new List<Adam.ParamGroup> { new(plain, lr: lr, beta1: s.Betas.Beta1, beta2: s.Betas.Beta2, eps: s.Eps, weight_decay: 0) };
             if (decayed.Length > 0)
-                groups.Add(new(decayed, lr: lr, beta1: s.Betas.Beta1, beta2: s.Betas.Beta2, eps: s.Eps, weight_decay: s.TDecay));
+                groups.Add(new(decayed, lr: lr, beta1: s.Betas.Beta1, beta2: s.Betas.Beta2, eps: s.Eps, weight_decay: s.NonNormalDecay));
             return optim.Adam(groups, lr, s.Betas.Beta1, s.Betas.Beta2, s.Eps);
         }
         var rms = new List<RMSProp.ParamGroup> { new(plain, lr: lr, eps: s.Eps, alpha: s.Alpha, weight_decay: 0) };
         if (decayed.Length > 0)
-            rms.Add(new(decayed, lr: lr, eps: s.Eps, alpha: s.Alpha, weight_decay: s.TDecay));
+            rms.Add(new(decayed, lr: lr, eps: s.Eps, alpha: s.Alpha, weight_decay: s.NonNormalDecay));
         return optim.RMSProp(rms, lr, s.Alpha, s.Eps);
     }
 
+    /// <summary>Disposes both optimizers.</summary>
     public void Dispose()
     {
         main.Dispose();

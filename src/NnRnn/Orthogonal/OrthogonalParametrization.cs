@@ -15,6 +15,7 @@ public sealed class OrthogonalParametrization : nn.Module
     private Tensor? matrix;
 
     /// <param name="initialLog">n×n matrix whose skew part is the initial coordinate (e.g. from <see cref="SkewInitializers"/>).</param>
+    /// <param name="gradient">How the loss gradient reaches the skew coordinate.</param>
     public OrthogonalParametrization(Tensor initialLog, OrthogonalGradient gradient = OrthogonalGradient.Frechet)
         : base("OrthogonalParametrization")
     {
@@ -96,6 +97,7 @@ public sealed class OrthogonalParametrization : nn.Module
         else existing.add_(value);
     }
 
+    /// <inheritdoc/>
     protected override void Dispose(bool disposing)
     {
         if (disposing) Refresh();

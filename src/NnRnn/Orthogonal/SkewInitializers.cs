@@ -1,3 +1,4 @@
+using NnRnn.Cells;
 using static TorchSharp.torch;
 
 namespace NnRnn.Orthogonal;
@@ -9,16 +10,13 @@ namespace NnRnn.Orthogonal;
 /// </summary>
 public static class SkewInitializers
 {
-    /// <summary>The names accepted for an orthogonal <c>--rinit</c>.</summary>
-    public static readonly string[] Names = { "henaff", "cayley", "random" };
-
     /// <summary>Builds the initial coordinate for <paramref name="scheme"/> (float32).</summary>
-    public static Tensor Create(string scheme, long n, Generator? generator = null) => scheme switch
+    public static Tensor Create(Initializer scheme, long n, Generator? generator = null) => scheme switch
     {
-        "henaff" => Henaff(rand(n / 2, float64, generator: generator)),
-        "cayley" => Cayley(rand(n / 2, float64, generator: generator)),
-        "random" => RandomOrthogonal(n, generator),
-        _ => throw new ArgumentException($"--rinit: '{scheme}' is not an orthogonal initialiser (expected one of: {string.Join(", ", Names)})"),
+        Initializer.Henaff => Henaff(rand(n / 2, float64, generator: generator)),
+        Initializer.Cayley => Cayley(rand(n / 2, float64, generator: generator)),
+        Initializer.Random => RandomOrthogonal(n, generator),
+        _ => throw new ArgumentException($"not an orthogonal initialiser: {SeedNames.Of(scheme)} (expected henaff, cayley or random)", nameof(scheme)),
     };
 
     /// <summary>henaff: s_k = −π + π·u_k, u ~ U[0,1) (i.e. s ~ U(−π, 0)).</summary>

@@ -48,7 +48,7 @@ public class RunReaderTests
     public void RnnMatrixIsVTransposedAndBestCheckpointCanBeChosen()
     {
         manual_seed(22);
-        var cell = new VanillaRnnCell(1, 6, rinit: "xavier");
+        var cell = new VanillaRnnCell(1, 6, recurrentInit: Initializer.Xavier);
         var dir = SaveRun(cell, "RNN", "best.pt");
         Assert.Throws<FileNotFoundException>(() => RunReader.Read(dir));   // no model.pt
         var run = RunReader.Read(dir, "best.pt");

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using NnRnn.Data;
+using NnRnn.Experiments.Data;
 using Xunit;
 
 namespace NnRnn.Tests.Data;

@@ -1,4 +1,4 @@
-using NnRnn.Data;
+using NnRnn.Experiments.Data;
 using Xunit;
 
 namespace NnRnn.Tests.Data;

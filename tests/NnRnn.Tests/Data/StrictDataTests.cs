@@ -1,5 +1,5 @@
 using System.Text;
-using NnRnn.Data;
+using NnRnn.Experiments.Data;
 using Xunit;
 
 namespace NnRnn.Tests.Data;

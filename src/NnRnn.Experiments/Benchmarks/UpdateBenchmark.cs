@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using NnRnn.Cells;
+using NnRnn.Optim;
+using NnRnn.Experiments.Tasks;
+using NnRnn.Experiments.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NnRnn.Experiments.Benchmarks;
+
+/// <summary>
+/// One benchmark configuration: a full training update of a task. Length is the sequence length:
+/// the copy task's T (sequence T + 2c), the adding problem's length, psMNIST's pixels, PTB's bptt.
+/// </summary>
+public sealed record BenchmarkConfig(string Task, NetType Net, long Hidden, int Batch, int Length, int Threads,
+    int Warmup, int Repeats, UnrollMode Mode = UnrollMode.Fused, int CopyLength = 10);
+
+/// <summary>Timings of one configuration (field names are relied on by tooling).</summary>
+public sealed record BenchmarkResult(string task, string net, long nhid, int batch, int seq_len, int threads,
+    string path, int repeats, double ms_median, double ms_min, double ms_mean, double timesteps_per_s);
+
+/// <summary>
+/// Times full training updates: a batch of data, forward, backward and both optimizers. psMNIST
+/// and PTB updates use random pixels and characters of the real shapes (no dataset needed).
+/// </summary>
+public static class UpdateBenchmark
+{
+    public static readonly string[] Tasks = { "copytask", "adding", "psmnist", "ptb" };
+
+    /// <summary>The default sequence length of a task (copy task T, adding length, pixels, bptt).</summary>
+    public static int DefaultLength(string task) => task switch { "psmnist" => 784, "ptb" => 150, _ => 200 };
+
+    private const int PtbVocabulary = 50;
+    private const int PtbEmbedding = 200;
+
+    public static BenchmarkResult Run(BenchmarkConfig config)
+    {
+        if (config.Repeats <= 0) throw new ArgumentException($"--repeats: must be positive (got {config.Repeats})");
+        if (config.Warmup < 0) throw new ArgumentException($"--warmup: must not be negative (got {config.Warmup})");
+        if (!Tasks.Contains(config.Task)) throw new ArgumentException($"--task: expected one of {string.Join(", ", Tasks)} (got '{config.Task}')");
+        set_num_threads(config.Threads);
+        manual_seed(1);
+        using var data = new Generator(1);
+        var (cell, sequenceLength, model, update) = Workload(config, data);
+        using var _ = model;
+        bool fused;
+        using (no_grad()) fused = config.Mode == UnrollMode.Fused && cell.Prepare() is IFusedRecurrence;
+        var times = new List<double>();
+        for (int i = 0; i < config.Warmup + config.Repeats; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            using (var scope = NewDisposeScope()) update();
+            watch.Stop();
+            if (i >= config.Warmup) times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        times.Sort();
+        double median = times.Count % 2 == 1 ? times[times.Count / 2] : 0.5 * (times[times.Count / 2 - 1] + times[times.Count / 2]);
+        return new BenchmarkResult(config.Task, SeedNames.Of(config.Net), config.Hidden, config.Batch,
+            sequenceLength, config.Threads, fused ? "fused" : "autograd", times.Count,
+            Math.Round(median, 3), Math.Round(times[0], 3), Math.Round(times.Average(), 3),
+            Math.Round(sequenceLength * config.Batch / (median / 1000.0), 1));
+    }
+
+    /// <summary>The cell, the sequence length, the model (to dispose) and one update of the task.</summary>
+    private static (RecurrentCell Cell, int Length, nn.Module Model, Action Update) Workload(BenchmarkConfig c, Generator data)
+    {
+        var net = c.Net;
+        RecurrentCell Cell(long input) => CellFactory.Create(new CellSpec(net, input, c.Hidden,
+            RecurrentInit: net is NetType.Rnn or NetType.Lstm ? Initializer.Xavier : net == NetType.ExpRnn ? Initializer.Henaff : Initializer.Cayley));
+        var settings = new OptimizerSettings();
+        switch (c.Task)
+        {
+            case "psmnist":
+            {
+                var cell = Cell(1);
+                var model = new SequenceClassifier(cell, 10) { Mode = c.Mode };
+                var optimizer = new RecurrentOptimizer(model, cell, settings);
+                return (cell, c.Length, model, () => PsmnistTraining.Update(model, optimizer,
+                    rand(new long[] { c.Length, c.Batch, 1 }, generator: data), randint(0, 10, new long[] { c.Batch }, generator: data)));
+            }
+            case "ptb":
+            {
+                var cell = Cell(PtbEmbedding);
+                var model = new LanguageModel(cell, PtbVocabulary) { Mode = c.Mode };
+                var optimizer = new RecurrentOptimizer(model, cell, settings with { Optimizer = OptimizerKind.Adam, Betas = (0.0, 0.9), Clip = 10 });
+                return (cell, c.Length, model, () =>
+                {
+                    var text = randint(0, PtbVocabulary, new long[] { c.Length + 1, c.Batch }, generator: data);
+                    var (_, carried) = PtbStep.Train(model, optimizer, text[..c.Length], text[1..], model.InitialState(c.Batch));
+                    carried.Dispose();
+                });
+            }
+            default:
+            {
+                ISyntheticTask task = c.Task == "adding" ? new AddingProblem(c.Length) : new CopyTask(c.Length, copyLength: c.CopyLength);
+                var cell = Cell(task.InputSize);
+                var model = new PerStepReadoutModel(cell, task.Outputs) { Mode = c.Mode };
+                var optimizer = new RecurrentOptimizer(model, cell, settings);
+                return (cell, task.SequenceLength, model, () =>
+                {
+                    var (x, y) = task.Batch(c.Batch, data);
+                    SyntheticTaskStep.Update(model, optimizer, task, x, y);
+                });
+            }
+        }
+    }
+}

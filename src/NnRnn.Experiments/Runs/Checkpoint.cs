@@ -1,0 +1,148 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using NnRnn.Optim;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace NnRnn.Experiments.Runs;
+
+/// <summary>
+/// Everything needed to continue a run exactly: the model, both optimizers, every random
+/// generator and any carried tensors (named binary sections), plus JSON metadata (position,
+/// schedule, best scores). One file, written to a temporary name and renamed, so a run killed
+/// during a write still has its previous checkpoint.
+/// </summary>
+public sealed class Checkpoint
+{
+    private const string Magic = "NNRNNCK1";
+    private readonly Dictionary<string, byte[]> sections = new();
+
+    /// <summary>Position and bookkeeping of the run (task-specific keys).</summary>
+    public JsonObject Meta { get; private set; } = new();
+
+    public void PutModule(string name, nn.Module module) => Put(name, w => module.save(w));
+
+    public void LoadModule(string name, nn.Module module) => Get(name, r => module.load(r));
+
+    public void PutOptimizer(string name, OptimizerHelper optimizer) => Put(name, w => optimizer.save_state_dict(w));
+
+    public void LoadOptimizer(string name, OptimizerHelper optimizer) => Get(name, r => optimizer.load_state_dict(r));
+
+    public void PutTensor(string name, Tensor tensor) => Put(name, w => tensor.detach().cpu().Save(w));
+
+    /// <summary>Stores both optimizers' state (moments, step counts, learning rates).</summary>
+    public void PutOptimizers(RecurrentOptimizer optimizer)
+    {
+        PutOptimizer("optimizer.main", optimizer.Main);
+        if (optimizer.Orthogonal is { } orthogonal) PutOptimizer("optimizer.orthogonal", orthogonal);
+    }
+
+    /// <summary>Restores what <see cref="PutOptimizers"/> stored; the orthogonal matrices are rebuilt.</summary>
+    public void LoadOptimizers(RecurrentOptimizer optimizer)
+    {
+        LoadOptimizer("optimizer.main", optimizer.Main);
+        if (optimizer.Orthogonal is { } orthogonal) LoadOptimizer("optimizer.orthogonal", orthogonal);
+        optimizer.RefreshOrthogonalMatrices();
+    }
+
+    /// <summary>
+    /// Writes a typed state record into <see cref="Meta"/> (its JSON names are the record's):
+    /// the one place a checkpoint's bookkeeping is serialised.
+    /// </summary>
+    public void PutState<T>(T state) where T : class
+    {
+        foreach (var (key, value) in JsonSerializer.SerializeToNode(state, StateJson)!.AsObject())
+            Meta[key] = value?.DeepClone();
+    }
+
+    /// <summary>Reads the record <see cref="PutState"/> wrote (unknown keys, e.g. the metrics row count, are ignored).</summary>
+    public T GetState<T>() where T : class
+        => Meta.Deserialize<T>(StateJson) ?? throw new InvalidDataException($"checkpoint: no {typeof(T).Name}");
+
+    private static readonly JsonSerializerOptions StateJson = new();
+
+    public Tensor GetTensor(string name)
+    {
+        Tensor? result = null;
+        Get(name, r => result = TensorExtensionMethods.Load(r));
+        return result!;
+    }
+
+    public void PutGenerator(string name, Generator generator) => PutTensor(name, generator.get_state());
+
+    public void LoadGenerator(string name, Generator generator)
+    {
+        using var state = GetTensor(name);
+        generator.set_state(state);
+    }
+
+    public bool Has(string name) => sections.ContainsKey(name);
+
+    /// <summary>Writes atomically (temporary file in the same directory, then rename).</summary>
+    public void Save(string path)
+    {
+        var temp = path + ".tmp";
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
+            using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+            {
+                w.Write(Magic);
+                w.Write(Meta.ToJsonString());
+                w.Write(sections.Count);
+                foreach (var (name, bytes) in sections)
+                {
+                    w.Write(name);
+                    w.Write(bytes.Length);
+                    w.Write(bytes);
+                }
+                w.Flush();
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    public static Checkpoint Load(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            using var r = new BinaryReader(stream, Encoding.UTF8);
+            if (r.ReadString() != Magic) throw new InvalidDataException($"{path}: not an nnrnn checkpoint");
+            var checkpoint = new Checkpoint { Meta = JsonNode.Parse(r.ReadString())!.AsObject() };
+            int count = r.ReadInt32();
+            for (int i = 0; i < count; i++)
+            {
+                var name = r.ReadString();
+                checkpoint.sections[name] = r.ReadBytes(r.ReadInt32());
+            }
+            return checkpoint;
+        }
+        catch (EndOfStreamException)
+        {
+            throw new InvalidDataException($"{path}: truncated checkpoint");
+        }
+    }
+
+    private void Put(string name, Action<BinaryWriter> write)
+    {
+        using var memory = new MemoryStream();
+        using (var w = new BinaryWriter(memory, Encoding.UTF8, leaveOpen: true)) write(w);
+        sections[name] = memory.ToArray();
+    }
+
+    private void Get(string name, Action<BinaryReader> read)
+    {
+        if (!sections.TryGetValue(name, out var bytes))
+            throw new InvalidDataException($"checkpoint has no section '{name}'");
+        using var r = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
+        read(r);
+    }
+}

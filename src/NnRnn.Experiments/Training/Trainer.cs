@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using NnRnn.Experiments.Runs;
+using static TorchSharp.torch;
+
+namespace NnRnn.Experiments.Training;
+
+/// <summary>
+/// The one training loop of every task: seeding, resume, updates, metrics rows, checkpoints,
+/// stop-after, progress events, model.pt and summary.json. The task (<see cref="TrainingTask"/>)
+/// supplies the data, the update and the end of an epoch; observers watch.
+/// </summary>
+public static class Trainer
+{
+    /// <summary>
+    /// A new run in <paramref name="outDir"/>. Options, data and model are checked before anything
+    /// is written (bad options throw <see cref="ArgumentException"/>; a missing dataset leaves no directory).
+    /// </summary>
+    /// <returns>The summary, or null when <see cref="RunControl.StopAfter"/> stopped the session early.</returns>
+    public static RunSummary? Run(RunOptions options, string outDir, RunControl? control = null, params ITrainingObserver[] observers)
+    {
+        options.Validate();
+        var resolved = options.Resolve();
+        using var task = resolved.CreateTask();
+        return Train(task, resolved, () => RunSession.Start(outDir, resolved, [.. task.Columns]), outDir, false,
+            control ?? new(), new Observers(observers));
+    }
+
+    /// <summary>Continues the run in <paramref name="runDir"/> from its last checkpoint (its options.json gives every option).</summary>
+    public static RunSummary? Resume<TOptions>(string runDir, RunControl? control = null, params ITrainingObserver[] observers)
+        where TOptions : RunOptions
+    {
+        var options = RunSession.ReadOptions<TOptions>(runDir);
+        options.Validate();
+        using var task = options.CreateTask();
+        return Train(task, options, () => RunSession.Resume(runDir, [.. task.Columns]), runDir, true,
+            control ?? new(), new Observers(observers));
+    }
+
+    private static RunSummary? Train(TrainingTask task, RunOptions options, Func<RunSession> open, string dir, bool resuming,
+        RunControl control, Observers observers)
+    {
+        control.Validate();
+        set_num_threads(options.Threads);
+        task.LoadData();
+        var generators = new RunGenerators();
+        generators.Seed(options.RandomSeed);
+        task.Build(generators);
+        long parameters = task.Model.parameters().Sum(p => p.numel());
+        observers.RunStarted(new RunStarted(task.Name, options, dir, resuming, parameters, task.Details));
+
+        // Run-directory locking and checkpoint checksums (issue 7) belong to RunSession.Start/Resume.
+        using var session = open();
+        var position = new TrainingPosition(0, 0, 0);
+        if (session.Checkpoint is { } checkpoint)
+        {
+            checkpoint.LoadModule("model", task.Model);
+            checkpoint.LoadOptimizers(task.Optimizer);
+            generators.Load(checkpoint);
+            position = task.LoadState(checkpoint);
+        }
+        task.Opened(session, position);
+
+        void Append(MetricsRow row)
+        {
+            session.Metrics.Append(row.Values());
+            observers.MetricsRowWritten(row);
+        }
+
+        void SaveCheckpoint(TrainingPosition at)
+        {
+            var checkpoint = new Checkpoint();
+            checkpoint.PutModule("model", task.Model);
+            checkpoint.PutOptimizers(task.Optimizer);
+            generators.Save(checkpoint);
+            task.SaveState(checkpoint, at);
+            session.SaveCheckpoint(checkpoint);
+        }
+
+        var total = Stopwatch.StartNew();
+        int thisSession = 0;
+        while (position.Epoch < task.Epochs)
+        {
+            task.BeginEpoch(position);
+            int batches = task.UpdatesPerEpoch;
+            while (position.Batch < batches)
+            {
+                var watch = Stopwatch.StartNew();
+                UpdateResult result;
+                using (NewDisposeScope()) result = task.Update(position);
+                position = position with { Batch = position.Batch + 1, Updates = position.Updates + 1 };
+                double ms = watch.Elapsed.TotalMilliseconds;
+                // Divergence (issue 7): a non-finite result.Loss or gradient ends the run here, before its row is written.
+                if (task.AfterUpdate(position, result, ms) is { } row) Append(row);
+                observers.Updated(new UpdateProgress(position.Epoch + 1, task.Epochs, position.Batch, batches, position.Updates, ms,
+                    task.Optimizer.LearningRate, result));
+                if (position.Updates % control.CheckpointEvery == 0 && position.Batch < batches) SaveCheckpoint(position);
+                bool last = position.Epoch == task.Epochs - 1 && position.Batch == batches;
+                if (++thisSession == control.StopAfter && !last)
+                {
+                    observers.RunEnded(new RunEnded(dir, null));
+                    return null;
+                }
+            }
+            var epochRow = task.EndEpoch(position, session.Directory);
+            position = new TrainingPosition(position.Epoch + 1, 0, position.Updates);
+            if (epochRow is not null) Append(epochRow);
+            SaveCheckpoint(position);
+        }
+
+        session.Directory.SaveModel("model.pt", task.Model);
+        var summary = task.Finish(session.Directory, Math.Round(total.Elapsed.TotalSeconds, 3), parameters);
+        session.Directory.WriteJson("summary.json", summary);
+        observers.RunEnded(new RunEnded(dir, summary));
+        return summary;
+    }
+}
