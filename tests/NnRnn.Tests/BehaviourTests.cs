@@ -155,11 +155,11 @@ public sealed class BehaviourTests : IDisposable
 
     private static string FixtureDir(string task) => Path.Combine(Recording ? SourceFixtures : SourceOrOutputFixtures, task);
 
-    /// <summary>A data root with 4×4 IDX images in mnist/ (30 training, 10 test), the same bytes every time.</summary>
+    /// <summary>A data root with 28×28 IDX images in mnist/ (30 training, 10 test), the same bytes every time.</summary>
     private string SmallMnist()
     {
         var dir = Directory.CreateDirectory(Path.Combine(temp.Path, "data", "mnist")).FullName;
-        const int side = 4, pixels = side * side;
+        const int side = 28, pixels = side * side;
         static byte Pixel(int k) => (k % pixels) % 10 == (k / pixels) % 10 ? (byte)255 : (byte)(k * 37 % 60);
         static byte[] Labels(int n) => Enumerable.Range(0, n).Select(i => (byte)(i % 10)).ToArray();
         File.WriteAllBytes(Path.Combine(dir, "train-images-idx3-ubyte"), IdxTestFiles.Images(30, side, side, Pixel));
