@@ -10,7 +10,7 @@ public static class BenchCommand
 {
     private static readonly Dictionary<string, string> Flags = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["NetType"] = "--net-type", ["HiddenSize"] = "--nhid", ["Capacity"] = "--net-type", ["delay"] = "--T", ["sequenceLength"] = "--T",
+        ["NetType"] = "--net-type", ["HiddenSize"] = "--nhid", ["Capacity"] = "--net-type", ["delay"] = "--T", ["sequenceLength"] = "--T", ["Length"] = "--T", ["Batch"] = "--batch",
     };
 
     public static Command Create()

@@ -52,12 +52,14 @@ public static class TrainingCommand
                 var given = binder.Given(r).Concat(r.GetResult(output) is { Implicit: false } ? [output.Name] : []);
                 ResumeOptions.RejectWithResume(given);
                 dir = resumeDir;
+                if (Directory.Exists(dir)) OutputLocation.CheckWritable(dir, "--resume");
                 summary = Trainer.Resume<TOptions>(dir, control, new TDisplay());
             }
             else
             {
                 var options = binder.Bind(r);   // Trainer.Run validates
                 dir = r.GetValue(output) ?? RunDirectory.DefaultPath(name, SeedNames.Of(options.NetType));
+                OutputLocation.CheckWritable(dir, output.Name);
                 summary = Trainer.Run(options, dir, control, new TDisplay());
             }
             if (summary is null)

@@ -47,6 +47,9 @@ public sealed record PsmnistOptions : RunOptions
 
     public override TrainingTask CreateTask() => new PsmnistTraining(this);
 
+    /// <summary>784 pixels of one value, a read-out after the last; 70,000 images of 784 float32 pixels in memory.</summary>
+    public override RunFootprint Footprint() => new(1, 10, 1, 784, null, DataBytes: 70_000 * 784 * 4.0);
+
     public override RunOptions Resolve() => WithResolvedData();
 
     public override void Validate()
