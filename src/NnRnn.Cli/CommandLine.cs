@@ -25,7 +25,9 @@ public static class CommandLine
             var result = root.Parse(args);
             if (result.Errors.Count > 0)
             {
-                Console.Error.WriteLine($"nnrnn: error: {OneLine(result.Errors[0].Message)}");
+                // "Unrecognized command or argument 'x'" says more than "Required command was not provided"
+                var error = result.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? result.Errors[0];
+                Console.Error.WriteLine($"nnrnn: error: {OneLine(error.Message)}");
                 return UsageError;
             }
             return result.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
