@@ -49,6 +49,7 @@ public static class OutputLocation
     private static string Reason(Exception e) => e switch
     {
         UnauthorizedAccessException => "permission denied",
+        FileNotFoundException or DirectoryNotFoundException => "the file system does not allow creating it",
         _ when e.Message.Contains("Read-only file system", StringComparison.OrdinalIgnoreCase) => "read-only file system",
         _ => e.Message.Split('\n')[0].Trim(),
     };

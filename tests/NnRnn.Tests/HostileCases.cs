@@ -31,50 +31,50 @@ internal static class HostileCases
     public static readonly Dictionary<string, HostileCase> All = new()
     {
         // copytask: floats must be finite and in range (issue 7, found broken item 2)
-        ["copytask lr Infinity"] = new(Copy + "--lr Infinity", 2, "--lr"),
-        ["copytask lr 1e400"] = new(Copy + "--lr 1e400", 2, "--lr"),
-        ["copytask lr NaN"] = new(Copy + "--lr NaN", 2, "--lr"),
-        ["copytask lr negative"] = new(Copy + "--lr -0.001", 2, "--lr"),
-        ["copytask lr zero"] = new(Copy + "--lr 0", 2, "--lr"),
-        ["copytask lr_orth negative"] = new(Copy + "--lr_orth -1", 2, "--lr_orth"),
-        ["copytask lr_orth Infinity"] = new(Copy + "--lr_orth Infinity", 2, "--lr_orth"),
-        ["copytask alam Infinity"] = new(Copy + "--alam Infinity", 2, "--alam"),
-        ["copytask alam negative"] = new(Copy + "--alam -1", 2, "--alam"),
-        ["copytask Tdecay NaN"] = new(Copy + "--Tdecay NaN", 2, "--Tdecay"),
-        ["copytask clip Infinity"] = new(Copy + "--clip Infinity", 2, "--clip"),
-        ["copytask clip negative"] = new(Copy + "--clip -1", 2, "--clip"),
-        ["copytask alpha 1"] = new(Copy + "--alpha 1", 2, "--alpha"),
-        ["copytask alpha negative"] = new(Copy + "--alpha -0.1", 2, "--alpha"),
-        ["copytask betas one value"] = new(Copy + "--betas 0.9", 2, "--betas"),
-        ["copytask betas 1"] = new(Copy + "--optimizer Adam --betas 0.9 1", 2, "--betas"),
-        ["copytask betas NaN"] = new(Copy + "--betas NaN 0.9", 2, "--betas"),
-        ["copytask lr not a number"] = new(Copy + "--lr fast", 2, "--lr"),
+        ["copytask lr Infinity"] = new(With(Copy, "--lr Infinity"), 2, "--lr"),
+        ["copytask lr 1e400"] = new(With(Copy, "--lr 1e400"), 2, "--lr"),
+        ["copytask lr NaN"] = new(With(Copy, "--lr NaN"), 2, "--lr"),
+        ["copytask lr negative"] = new(With(Copy, "--lr -0.001"), 2, "--lr"),
+        ["copytask lr zero"] = new(With(Copy, "--lr 0"), 2, "--lr"),
+        ["copytask lr_orth negative"] = new(With(Copy, "--lr_orth -1"), 2, "--lr_orth"),
+        ["copytask lr_orth Infinity"] = new(With(Copy, "--lr_orth Infinity"), 2, "--lr_orth"),
+        ["copytask alam Infinity"] = new(With(Copy, "--alam Infinity"), 2, "--alam"),
+        ["copytask alam negative"] = new(With(Copy, "--alam -1"), 2, "--alam"),
+        ["copytask Tdecay NaN"] = new(With(Copy, "--Tdecay NaN"), 2, "--Tdecay"),
+        ["copytask clip Infinity"] = new(With(Copy, "--clip Infinity"), 2, "--clip"),
+        ["copytask clip negative"] = new(With(Copy, "--clip -1"), 2, "--clip"),
+        ["copytask alpha 1"] = new(With(Copy, "--alpha 1"), 2, "--alpha"),
+        ["copytask alpha negative"] = new(With(Copy, "--alpha -0.1"), 2, "--alpha"),
+        ["copytask betas one value"] = new(With(Copy, "--betas 0.9"), 2, "--betas"),
+        ["copytask betas 1"] = new(With(Copy, "--optimizer Adam --betas 0.9 1"), 2, "--betas"),
+        ["copytask betas NaN"] = new(With(Copy, "--betas NaN 0.9"), 2, "--betas"),
+        ["copytask lr not a number"] = new(With(Copy, "--lr fast"), 2, "--lr"),
         // sizes: overflow and memory (found broken item 3)
-        ["copytask T+2c overflows"] = new(Copy + "--T 2147483647", 2, "--T"),
-        ["copytask c-length 2^30"] = new(Copy + "--c-length 1073741824", 2, "--c-length"),
+        ["copytask T+2c overflows"] = new(With(Copy, "--T 2147483647"), 2, "--T"),
+        ["copytask c-length 2^30"] = new(With(Copy, "--c-length 1073741824"), 2, "--c-length"),
         ["copytask nhid 100000"] = new("copytask --out {root}/run --steps 2 --nhid 100000", 2, "--nhid"),
-        ["copytask batch int max"] = new(Copy + "--batch 2147483647", 2, "--batch"),
-        ["copytask nhid beyond int"] = new(Copy + "--nhid 99999999999", 2, "--nhid"),
-        ["copytask nhid odd for nnRNN"] = new(Copy + "--nhid 7", 2, "--nhid"),
-        ["copytask nhid negative"] = new(Copy + "--nhid -4", 2, "--nhid"),
-        ["copytask batch zero"] = new(Copy + "--batch 0", 2, "--batch"),
-        ["copytask labels 9"] = new(Copy + "--labels 9", 2, "--labels"),
-        ["copytask labels 0"] = new(Copy + "--labels 0", 2, "--labels"),
-        ["copytask c-length negative"] = new(Copy + "--c-length -1", 2, "--c-length"),
-        ["copytask T zero"] = new(Copy + "--T 0", 2, "--T"),
-        ["copytask steps zero"] = new(Copy + "--steps 0", 2, "--steps"),
-        ["copytask threads zero"] = new(Copy + "--threads 0", 2, "--threads"),
-        ["copytask threads 100000"] = new(Copy + "--threads 100000", 2, "--threads"),
-        ["copytask EURNN capacity 0"] = new(Copy + "--net-type EURNN --capacity 0", 2, "--capacity"),
-        ["copytask EURNN capacity huge"] = new(Copy + "--net-type EURNN --capacity 2000000000", 2, "--capacity"),
-        ["copytask net-type GRU"] = new(Copy + "--net-type GRU", 2, "--net-type"),
-        ["copytask rinit xavier for nnRNN"] = new(Copy + "--rinit xavier", 2, "--rinit"),
-        ["copytask nonlin swish"] = new(Copy + "--nonlin swish", 2, "--nonlin"),
-        ["copytask optimizer sgd"] = new(Copy + "--optimizer sgd", 2, "--optimizer"),
-        ["copytask random-seed text"] = new(Copy + "--random-seed abc", 2, "--random-seed"),
-        ["copytask unknown option"] = new(Copy + "--bogus 1", 2, "--bogus"),
-        ["copytask checkpoint-every 0"] = new(Copy + "--checkpoint-every 0", 2, "--checkpoint-every"),
-        ["copytask stop-after negative"] = new(Copy + "--stop-after -1", 2, "--stop-after"),
+        ["copytask batch int max"] = new(With(Copy, "--batch 2147483647"), 2, "--batch"),
+        ["copytask nhid beyond int"] = new(With(Copy, "--nhid 99999999999"), 2, "--nhid"),
+        ["copytask nhid odd for nnRNN"] = new(With(Copy, "--nhid 7"), 2, "--nhid"),
+        ["copytask nhid negative"] = new(With(Copy, "--nhid -4"), 2, "--nhid"),
+        ["copytask batch zero"] = new(With(Copy, "--batch 0"), 2, "--batch"),
+        ["copytask labels 9"] = new(With(Copy, "--labels 9"), 2, "--labels"),
+        ["copytask labels 0"] = new(With(Copy, "--labels 0"), 2, "--labels"),
+        ["copytask c-length negative"] = new(With(Copy, "--c-length -1"), 2, "--c-length"),
+        ["copytask T zero"] = new(With(Copy, "--T 0"), 2, "--T"),
+        ["copytask steps zero"] = new(With(Copy, "--steps 0"), 2, "--steps"),
+        ["copytask threads zero"] = new(With(Copy, "--threads 0"), 2, "--threads"),
+        ["copytask threads 100000"] = new(With(Copy, "--threads 100000"), 2, "--threads"),
+        ["copytask EURNN capacity 0"] = new(With(Copy, "--net-type EURNN --capacity 0"), 2, "--capacity"),
+        ["copytask EURNN capacity huge"] = new(With(Copy, "--net-type EURNN --capacity 2000000000"), 2, "--capacity"),
+        ["copytask net-type GRU"] = new(With(Copy, "--net-type GRU"), 2, "--net-type"),
+        ["copytask rinit xavier for nnRNN"] = new(With(Copy, "--rinit xavier"), 2, "--rinit"),
+        ["copytask nonlin swish"] = new(With(Copy, "--nonlin swish"), 2, "--nonlin"),
+        ["copytask optimizer sgd"] = new(With(Copy, "--optimizer sgd"), 2, "--optimizer"),
+        ["copytask random-seed text"] = new(With(Copy, "--random-seed abc"), 2, "--random-seed"),
+        ["copytask unknown option"] = new(With(Copy, "--bogus 1"), 2, "--bogus"),
+        ["copytask checkpoint-every 0"] = new(With(Copy, "--checkpoint-every 0"), 2, "--checkpoint-every"),
+        ["copytask stop-after negative"] = new(With(Copy, "--stop-after -1"), 2, "--stop-after"),
         // outputs that cannot be written (found broken item 4)
         ["copytask out in a pseudo file system"] = new("copytask --out /proc/nnrnn-hostile/run --steps 2 --nhid 8 --T 5", 2, "--out"),
         ["copytask out is a file"] = new(Copy.Replace("{root}/run", "{root}/afile"), 2, "--out", b => File.WriteAllText(Path.Combine(b.Root, "afile"), "x")),
@@ -87,12 +87,12 @@ internal static class HostileCases
         ["copytask resume with an option"] = new("copytask --resume {root}/empty --lr 1", 2, "--lr", b => Directory.CreateDirectory(Path.Combine(b.Root, "empty"))),
 
         // adding (found broken item 3: 24 GB, OOM-killed)
-        ["adding c-length 1.5e9"] = new(Adding + "--c-length 1500000000", 2, "--c-length"),
-        ["adding c-length 1"] = new(Adding + "--c-length 1", 2, "--c-length"),
-        ["adding no-of-ones 0"] = new(Adding + "--no-of-ones 0", 2, "--no-of-ones"),
-        ["adding no-of-ones beyond length"] = new(Adding + "--no-of-ones 200", 2, "--no-of-ones"),
-        ["adding lr Infinity"] = new(Adding + "--lr Infinity", 2, "--lr"),
-        ["adding batch huge"] = new(Adding + "--batch 2000000000", 2, "--batch"),
+        ["adding c-length 1.5e9"] = new(With(Adding, "--c-length 1500000000"), 2, "--c-length"),
+        ["adding c-length 1"] = new(With(Adding, "--c-length 1"), 2, "--c-length"),
+        ["adding no-of-ones 0"] = new(With(Adding, "--no-of-ones 0"), 2, "--no-of-ones"),
+        ["adding no-of-ones beyond length"] = new(With(Adding, "--no-of-ones 200"), 2, "--no-of-ones"),
+        ["adding lr Infinity"] = new(With(Adding, "--lr Infinity"), 2, "--lr"),
+        ["adding batch huge"] = new(With(Adding, "--batch 2000000000"), 2, "--batch"),
 
         // psmnist: options and data (found broken items 6, 7)
         ["psmnist data-dir missing"] = new(Mnist.Replace("{root}/mnist", "{root}/nowhere"), 2, "nowhere"),
@@ -110,13 +110,13 @@ internal static class HostileCases
             MnistFiles(b, 28);
             File.WriteAllText(Path.Combine(b.Root, "mnist", "train-images-idx3-ubyte"), "<html>not found</html>");
         }),
-        ["psmnist dataset cifar"] = new(Mnist + "--dataset cifar", 2, "--dataset"),
-        ["psmnist val-size 0"] = new(Mnist + "--val-size 0", 2, "--val-size"),
-        ["psmnist limit-train negative"] = new(Mnist + "--limit-train -1", 2, "--limit-train"),
-        ["psmnist save-freq negative"] = new(Mnist + "--save-freq -1", 2, "--save-freq"),
-        ["psmnist epochs 0"] = new(Mnist + "--epochs 0", 2, "--epochs"),
+        ["psmnist dataset cifar"] = new(With(Mnist, "--dataset cifar"), 2, "--dataset"),
+        ["psmnist val-size 0"] = new(With(Mnist, "--val-size 0"), 2, "--val-size"),
+        ["psmnist limit-train negative"] = new(With(Mnist, "--limit-train -1"), 2, "--limit-train"),
+        ["psmnist save-freq negative"] = new(With(Mnist, "--save-freq -1"), 2, "--save-freq"),
+        ["psmnist epochs 0"] = new(With(Mnist, "--epochs 0"), 2, "--epochs"),
         ["psmnist batch huge"] = new(Mnist.Replace("--batch 4", "--batch 100000000"), 2, "--batch"),
-        ["psmnist lr_orth NaN"] = new(Mnist + "--lr_orth NaN", 2, "--lr_orth"),
+        ["psmnist lr_orth NaN"] = new(With(Mnist, "--lr_orth NaN"), 2, "--lr_orth"),
 
         // ptb: options and data (found broken item 8)
         ["ptb data-dir missing"] = new(Ptb.Replace("{root}/ptb", "{root}/nowhere"), 2, "nowhere"),
@@ -131,13 +131,13 @@ internal static class HostileCases
             PtbFiles(b);
             File.WriteAllText(Path.Combine(b.Root, "ptb", "valid.txt"), "a b z\n");
         }),
-        ["ptb bptt 0"] = new(Ptb + "--bptt 0", 2, "--bptt"),
+        ["ptb bptt 0"] = new(With(Ptb, "--bptt 0"), 2, "--bptt"),
         ["ptb bptt huge"] = new(Ptb.Replace("--bptt 5", "--bptt 2000000000"), 2, "--bptt"),
         ["ptb emsize huge"] = new(Ptb.Replace("--emsize 4", "--emsize 1000000000"), 2, "--emsize"),
-        ["ptb eval-batch 0"] = new(Ptb + "--eval-batch 0", 2, "--eval-batch"),
-        ["ptb max-windows negative"] = new(Ptb + "--max-windows -1", 2, "--max-windows"),
-        ["ptb log-interval 0"] = new(Ptb + "--log-interval 0", 2, "--log-interval"),
-        ["ptb clip NaN"] = new(Ptb + "--clip NaN", 2, "--clip"),
+        ["ptb eval-batch 0"] = new(With(Ptb, "--eval-batch 0"), 2, "--eval-batch"),
+        ["ptb max-windows negative"] = new(With(Ptb, "--max-windows -1"), 2, "--max-windows"),
+        ["ptb log-interval 0"] = new(With(Ptb, "--log-interval 0"), 2, "--log-interval"),
+        ["ptb clip NaN"] = new(With(Ptb, "--clip NaN"), 2, "--clip"),
         ["ptb save is a file"] = new(Ptb.Replace("--out {root}/run", "--save {root}/afile"), 2, "--out", b => File.WriteAllText(Path.Combine(b.Root, "afile"), "x")),
 
         // golden: files that are not golden files (found broken items 4, 5)
@@ -154,21 +154,21 @@ internal static class HostileCases
         ["bench nhid 1e6"] = new(Bench.Replace("--nhid 8", "--nhid 1000000"), 2, "--nhid"),
         ["bench T huge ptb"] = new(Bench.Replace("--T 5", "--T 2000000000") + "--task ptb", 2, "--T"),
         ["bench T zero"] = new(Bench.Replace("--T 5", "--T 0"), 2, "--T"),
-        ["bench threads 0"] = new(Bench + "--threads 0", 2, "--threads"),
-        ["bench threads 5000"] = new(Bench + "--threads 5000", 2, "--threads"),
-        ["bench task mnist"] = new(Bench + "--task mnist", 2, "--task"),
+        ["bench threads 0"] = new(With(Bench, "--threads 0"), 2, "--threads"),
+        ["bench threads 5000"] = new(With(Bench, "--threads 5000"), 2, "--threads"),
+        ["bench task mnist"] = new(With(Bench, "--task mnist"), 2, "--task"),
         ["bench repeats 0"] = new(Bench.Replace("--repeats 1", "--repeats 0"), 2, "--repeats"),
         ["bench warmup negative"] = new(Bench.Replace("--warmup 0", "--warmup -1"), 2, "--warmup"),
-        ["bench net-type GRU"] = new(Bench + "--net-type GRU", 2, "--net-type"),
-        ["bench batch 0"] = new(Bench + "--batch 0", 2, "--batch"),
+        ["bench net-type GRU"] = new(With(Bench, "--net-type GRU"), 2, "--net-type"),
+        ["bench batch 0"] = new(With(Bench, "--batch 0"), 2, "--batch"),
 
         // data download (found broken item 4)
-        ["download ftp"] = new(Download + "--base-url ftp://example.com/mnist", 2, "--base-url"),
-        ["download file URL"] = new(Download + "--base-url file:///tmp", 2, "--base-url"),
-        ["download relative URL"] = new(Download + "--base-url mirror/mnist", 2, "--base-url"),
+        ["download ftp"] = new(With(Download, "--base-url ftp://example.com/mnist"), 2, "--base-url"),
+        ["download file URL"] = new(With(Download, "--base-url file:///tmp"), 2, "--base-url"),
+        ["download relative URL"] = new(With(Download, "--base-url mirror/mnist"), 2, "--base-url"),
         ["download unknown dataset"] = new("data download cifar --dir {root}/data", 2, "cifar"),
-        ["download bad pin"] = new(Download + "--sha256 foo", 2, "--sha256"),
-        ["download pin for another file"] = new(Download + "--sha256 other.gz=" + new string('a', 64), 2, "other.gz"),
+        ["download bad pin"] = new(With(Download, "--sha256 foo"), 2, "--sha256"),
+        ["download pin for another file"] = new(With(Download, "--sha256 other.gz=" + new string('a', 64)), 2, "other.gz"),
         ["download dir in a pseudo file system"] = new("data download mnist --dir /proc/nnrnn-hostile", 2, "--dir"),
         ["download dir is a file"] = new("data download mnist --dir {root}/afile", 2, "--dir", b => Write(b, "afile", "x")),
 
@@ -195,6 +195,27 @@ internal static class HostileCases
         "copytask lr Infinity", "copytask T+2c overflows", "copytask nhid 100000", "adding c-length 1.5e9",
         "copytask out in a pseudo file system", "download ftp", "golden array", "psmnist images 27x27",
     ];
+
+    /// <summary>
+    /// The base command line with the options of <paramref name="extra"/> added, replacing the
+    /// base's value of an option given again (a repeated option would be a different error).
+    /// </summary>
+    private static string With(string command, string extra)
+    {
+        var options = new List<(string Name, List<string> Values)>();
+        var words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        int first = Array.FindIndex(words, w => w.StartsWith("--"));
+        foreach (var word in words[first..].Concat(extra.Split(' ', StringSplitOptions.RemoveEmptyEntries)))
+        {
+            if (word.StartsWith("--") && !double.TryParse(word, System.Globalization.CultureInfo.InvariantCulture, out _))
+            {
+                options.RemoveAll(o => o.Name == word);
+                options.Add((word, []));
+            }
+            else options[^1].Values.Add(word);
+        }
+        return string.Join(' ', words[..first].Concat(options.SelectMany(o => o.Values.Prepend(o.Name))));
+    }
 
     private static void Write(HostileSandbox box, string relative, string text)
     {
