@@ -115,6 +115,8 @@ internal static class HostileCases
             MnistFiles(b, 28);
             File.WriteAllText(Path.Combine(b.Root, "mnist", "train-images-idx3-ubyte"), "<html>not found</html>");
         }),
+        ["psmnist data-dir empty"] = new(With(Mnist, "--data-dir ''"), 2, "--data-dir: empty path"),
+        ["psmnist data-dir is a file"] = new(With(Mnist, "--data-dir {root}/afile"), 2, "afile", b => Write(b, "afile", "x")),
         ["psmnist dataset cifar"] = new(With(Mnist, "--dataset cifar"), 2, "--dataset"),
         ["psmnist val-size 0"] = new(With(Mnist, "--val-size 0"), 2, "--val-size"),
         ["psmnist limit-train negative"] = new(With(Mnist, "--limit-train -1"), 2, "--limit-train"),
@@ -136,6 +138,7 @@ internal static class HostileCases
             PtbFiles(b);
             File.WriteAllText(Path.Combine(b.Root, "ptb", "valid.txt"), "a b z\n");
         }),
+        ["ptb data-dir empty"] = new(With(Ptb, "--data-dir ''"), 2, "--data-dir: empty path"),
         ["ptb bptt 0"] = new(With(Ptb, "--bptt 0"), 2, "--bptt"),
         ["ptb bptt huge"] = new(Ptb.Replace("--bptt 5", "--bptt 2000000000"), 2, "--bptt"),
         ["ptb emsize huge"] = new(Ptb.Replace("--emsize 4", "--emsize 1000000000"), 2, "--emsize"),
@@ -182,6 +185,14 @@ internal static class HostileCases
         ["analyze matrix not a run"] = new("analyze matrix {root}/empty", 2, "options.json", b => Directory.CreateDirectory(Path.Combine(b.Root, "empty"))),
         ["analyze matrix no model"] = new("analyze matrix {root}/half", 2, "model.pt", b =>
             Write(b, "half/options.json", "{\"net-type\": \"nnRNN\", \"nhid\": 8}")),
+        ["analyze matrix options.json not JSON"] = new("analyze matrix {root}/half", 2, "options.json", b => Write(b, "half/options.json", "{\"net-type\": ")),
+        ["analyze matrix unknown net-type"] = new("analyze matrix {root}/half", 2, "options.json: net-type", b => Write(b, "half/options.json", "{\"net-type\": \"GRU\"}")),
+        ["analyze matrix missing checkpoint"] = new("analyze matrix {root}/half --checkpoint best.pt", 2, "best.pt", b => Write(b, "half/options.json", "{\"net-type\": \"nnRNN\", \"nhid\": 8}")),
+        ["analyze matrix checkpoint not a state dict"] = new("analyze matrix {root}/half --checkpoint {root}/half/junk.pt", 2, "junk.pt", b =>
+        {
+            Write(b, "half/options.json", "{\"net-type\": \"nnRNN\", \"nhid\": 8}");
+            Write(b, "half/junk.pt", "not a pickle");
+        }),
         ["analyze fisher N 0"] = new("analyze fisher --N 0 --out {root}/a", 2, "--N"),
         ["analyze fisher horizon 0"] = new("analyze fisher --horizon 0 --out {root}/a", 2, "--horizon"),
         ["analyze fisher delay NaN"] = new("analyze fisher --N 4 --delay NaN --out {root}/a", 2, "--delay"),

@@ -62,6 +62,7 @@ public sealed record PsmnistOptions : RunOptions
         if (LimitTrain is { } t) Positive(t, nameof(LimitTrain));
         if (LimitTest is { } u) Positive(u, nameof(LimitTest));
         if (SaveFreq < 0) throw new ArgumentException($"must be 0 (off) or positive (got {SaveFreq})", nameof(SaveFreq));
+        if (DataDir is { Length: 0 }) throw new ArgumentException("empty path", nameof(DataDir));   // given, so never the default
     }
 
     /// <summary>The resolved options with the dataset name in lower case and the data root made absolute.</summary>
