@@ -10,6 +10,12 @@ namespace NnRnn.Tests;
 /// </summary>
 internal sealed record HostileCase(string Args, int Exit, string Names, Action<HostileSandbox>? Setup = null)
 {
+    /// <summary>
+    /// The command prints its header before it fails: whether an existing run directory may be
+    /// reused is decided when the run directory is opened (RunSession), after the run is announced.
+    /// </summary>
+    public bool PrintsHeader { get; init; }
+
     public string[] Arguments(HostileSandbox box) =>
         [.. Args.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(a => a == "''" ? "" : a.Replace("{root}", box.Root))];
 }
@@ -80,7 +86,10 @@ internal static class HostileCases
         ["copytask out is a file"] = new(Copy.Replace("{root}/run", "{root}/afile"), 2, "--out", b => File.WriteAllText(Path.Combine(b.Root, "afile"), "x")),
         ["copytask out under a file"] = new(Copy.Replace("{root}/run", "{root}/afile/run"), 2, "--out", b => File.WriteAllText(Path.Combine(b.Root, "afile"), "x")),
         ["copytask out empty"] = new("copytask --out '' --steps 2 --nhid 8 --T 5", 2, "--out"),
-        ["copytask out not empty"] = new(Copy, 2, "--out", b => File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(b.Root, "run")).FullName, "keep"), "x")),
+        ["copytask out not empty"] = new(Copy, 2, "--out", b => File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(b.Root, "run")).FullName, "keep"), "x"))
+        {
+            PrintsHeader = true,
+        },
         // resume
         ["copytask resume missing"] = new("copytask --resume {root}/gone", 2, "--resume"),
         ["copytask resume without options.json"] = new("copytask --resume {root}/empty", 2, "options.json", b => Directory.CreateDirectory(Path.Combine(b.Root, "empty"))),
@@ -161,6 +170,7 @@ internal static class HostileCases
         // bench
         ["bench nhid 1e6"] = new(Bench.Replace("--nhid 8", "--nhid 1000000"), 2, "--nhid"),
         ["bench T huge ptb"] = new(Bench.Replace("--T 5", "--T 2000000000") + "--task ptb", 2, "--T"),
+        ["bench second configuration bad"] = new(With(Bench, "--threads 1,5000"), 2, "--threads"),
         ["bench T zero"] = new(Bench.Replace("--T 5", "--T 0"), 2, "--T"),
         ["bench threads 0"] = new(With(Bench, "--threads 0"), 2, "--threads"),
         ["bench threads 5000"] = new(With(Bench, "--threads 5000"), 2, "--threads"),

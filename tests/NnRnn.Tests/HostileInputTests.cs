@@ -33,19 +33,20 @@ public class HostileInputTests
     [MemberData(nameof(ChildProcessCases))]
     public void Hostile_input_as_a_child_process(string name) => Check(name, (box, args) => box.RunProcess(args));
 
-    private static void Check(string name, Func<HostileSandbox, string[], (int Code, string Err)> run)
+    private static void Check(string name, Func<HostileSandbox, string[], (int Code, string Err, string Out)> run)
     {
         var c = HostileCases.All[name];
         using var box = new HostileSandbox();
         c.Setup?.Invoke(box);
         var before = box.Snapshot();
-        var (code, stderr) = run(box, c.Arguments(box));
+        var (code, stderr, stdout) = run(box, c.Arguments(box));
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.True(lines.Length == 1, $"{name}: expected one stderr line, got {lines.Length}:\n{stderr}");
         Assert.StartsWith("nnrnn: error: ", lines[0]);
         Assert.Contains(c.Names, lines[0]);
         Assert.True(c.Exit == code, $"{name}: exit code {code}, expected {c.Exit}: {lines[0]}");
         Assert.Equal(before, box.Snapshot());
+        Assert.True(stdout.Length == 0 || c.PrintsHeader, $"{name}: nothing starts, so nothing is printed on stdout, got: {stdout}");
         Assert.False(Directory.Exists("/proc/nnrnn-hostile"));
     }
 }

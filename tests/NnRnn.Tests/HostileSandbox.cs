@@ -33,18 +33,18 @@ internal sealed class HostileSandbox : IDisposable
             .Order(StringComparer.Ordinal),
     ];
 
-    /// <summary>Runs nnrnn in this process: exit code and stderr (stdout is discarded).</summary>
-    public (int Code, string Err) RunInProcess(string[] args)
+    /// <summary>Runs nnrnn in this process: exit code, stderr and stdout.</summary>
+    public (int Code, string Err, string Out) RunInProcess(string[] args)
     {
         var (stdout, stderr) = (Console.Out, Console.Error);
-        var err = new StringWriter();
+        var (output, err) = (new StringWriter(), new StringWriter());
         Directory.SetCurrentDirectory(Root);
         Environment.SetEnvironmentVariable("NNRNN_DATA", DataRoot);
-        Console.SetOut(TextWriter.Null);
+        Console.SetOut(output);
         Console.SetError(err);
         try
         {
-            return (NnRnn.Cli.App.Run(args), err.ToString());
+            return (NnRnn.Cli.App.Run(args), err.ToString(), output.ToString());
         }
         finally
         {
@@ -55,8 +55,8 @@ internal sealed class HostileSandbox : IDisposable
         }
     }
 
-    /// <summary>Runs the built nnrnn as a child process in the sandbox: exit code and stderr.</summary>
-    public (int Code, string Err) RunProcess(string[] args)
+    /// <summary>Runs the built nnrnn as a child process in the sandbox: exit code, stderr and stdout.</summary>
+    public (int Code, string Err, string Out) RunProcess(string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -70,8 +70,7 @@ internal sealed class HostileSandbox : IDisposable
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(60_000)) { p.Kill(true); throw new TimeoutException("nnrnn did not finish"); }
-        _ = stdout.Result;
-        return (p.ExitCode, stderr.Result);
+        return (p.ExitCode, stderr.Result, stdout.Result);
     }
 
     public void Dispose()

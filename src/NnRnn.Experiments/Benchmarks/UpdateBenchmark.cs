@@ -36,12 +36,7 @@ public static class UpdateBenchmark
 
     public static BenchmarkResult Run(BenchmarkConfig config)
     {
-        if (config.Repeats <= 0) throw new ArgumentException($"--repeats: must be positive (got {config.Repeats})");
-        if (config.Warmup < 0) throw new ArgumentException($"--warmup: must not be negative (got {config.Warmup})");
-        if (!Tasks.Contains(config.Task)) throw new ArgumentException($"--task: expected one of {string.Join(", ", Tasks)} (got '{config.Task}')");
-        if (config.Threads is < 1 or > RunOptions.MaxThreads)
-            throw new ArgumentException($"--threads: expected 1 to {RunOptions.MaxThreads} (got {config.Threads})");
-        CheckMemory(config);
+        Validate(config);
         set_num_threads(config.Threads);
         manual_seed(1);
         using var data = new Generator(1);
@@ -63,6 +58,17 @@ public static class UpdateBenchmark
             sequenceLength, config.Threads, fused ? "fused" : "autograd", times.Count,
             Math.Round(median, 3), Math.Round(times[0], 3), Math.Round(times.Average(), 3),
             Math.Round(sequenceLength * config.Batch / (median / 1000.0), 1));
+    }
+
+    /// <summary>Checks a configuration's counts, task, threads and memory (before any benchmark runs).</summary>
+    public static void Validate(BenchmarkConfig config)
+    {
+        if (config.Repeats <= 0) throw new ArgumentException($"--repeats: must be positive (got {config.Repeats})");
+        if (config.Warmup < 0) throw new ArgumentException($"--warmup: must not be negative (got {config.Warmup})");
+        if (!Tasks.Contains(config.Task)) throw new ArgumentException($"--task: expected one of {string.Join(", ", Tasks)} (got '{config.Task}')");
+        if (config.Threads is < 1 or > RunOptions.MaxThreads)
+            throw new ArgumentException($"--threads: expected 1 to {RunOptions.MaxThreads} (got {config.Threads})");
+        CheckMemory(config);
     }
 
     /// <summary>
