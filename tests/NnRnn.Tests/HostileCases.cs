@@ -56,7 +56,7 @@ internal static class HostileCases
         ["copytask betas NaN"] = new(With(Copy, "--betas NaN 0.9"), 2, "--betas"),
         ["copytask lr not a number"] = new(With(Copy, "--lr fast"), 2, "--lr"),
         // sizes: overflow and memory (found broken item 3)
-        ["copytask T+2c overflows"] = new(With(Copy, "--T 2147483647"), 2, "--T"),
+        ["copytask T+2c overflows"] = new(With(Copy, "--T 2147483647"), 2, "--T: T + 2c = 2147483667 steps"),
         ["copytask c-length 2^30"] = new(With(Copy, "--c-length 1073741824"), 2, "--c-length"),
         ["copytask nhid 100000"] = new("copytask --out {root}/run --steps 2 --nhid 100000", 2, "--nhid"),
         ["copytask batch int max"] = new(With(Copy, "--batch 2147483647"), 2, "--batch"),

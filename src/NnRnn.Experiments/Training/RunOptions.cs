@@ -109,8 +109,11 @@ public abstract record RunOptions
     /// <summary>The most CPU threads accepted (far above any machine's cores; it only guards against nonsense).</summary>
     public const int MaxThreads = 1024;
 
-    /// <summary>The shape of one update, for the memory check (from the raw option values; must not throw).</summary>
-    public abstract RunFootprint Footprint();
+    /// <summary>
+    /// The shape of one update, for the memory check (from the raw option values; must not throw).
+    /// A task overrides it; this default counts the cell alone (one input, one output, one step).
+    /// </summary>
+    public virtual RunFootprint Footprint() => new(1, 1, 1, 1, null);
 
     /// <summary>Throws for a value below 1, naming <paramref name="name"/>.</summary>
     protected static void Positive(long value, string name)

@@ -11,9 +11,9 @@ public abstract record SyntheticTaskOptions : RunOptions
 
     public override void Validate()
     {
+        Task();   // the task's own values first (T, labels, c, markers; T + 2c overflowing): its constructor checks them
         base.Validate();
         Positive(Steps, nameof(Steps));
-        Task();   // the task's own values (T, labels, c, markers): its constructor checks them
     }
 
     public override TrainingTask CreateTask() => new SyntheticTaskTraining(this);
