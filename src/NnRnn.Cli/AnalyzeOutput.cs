@@ -38,7 +38,7 @@ public static class AnalyzeOutput
     public static string Folder(string? requested, string fallback)
     {
         var dir = requested ?? fallback;
-        if (File.Exists(dir)) throw new ArgumentException($"--out: '{dir}' is a file");
+        OutputLocation.CheckWritable(dir, requested is null ? $"--out (default {fallback})" : "--out");
         Directory.CreateDirectory(dir);
         return dir;
     }

@@ -10,7 +10,7 @@ public static class BenchCommand
 {
     private static readonly Dictionary<string, string> Flags = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["NetType"] = "--net-type", ["HiddenSize"] = "--nhid", ["Capacity"] = "--net-type", ["delay"] = "--T", ["sequenceLength"] = "--T",
+        ["NetType"] = "--net-type", ["HiddenSize"] = "--nhid", ["Capacity"] = "--net-type", ["delay"] = "--T", ["sequenceLength"] = "--T", ["Length"] = "--T", ["Batch"] = "--batch",
     };
 
     public static Command Create()
@@ -38,14 +38,17 @@ public static class BenchCommand
             var length = r.GetValue(delay) ?? UpdateBenchmark.DefaultLength(r.GetValue(task)!);
             if (length <= 0) throw new ArgumentException($"--T: must be positive (got {length})");
             var modes = r.GetValue(baseline) ? new[] { UnrollMode.Fused, UnrollMode.StepByStep } : new[] { UnrollMode.Fused };
+            BenchmarkConfig Config(int t, NetType net, UnrollMode mode) => new(r.GetValue(task)!, net, r.GetValue(nhid), r.GetValue(batch),
+                length, t, r.GetValue(warmup), r.GetValue(repeats), mode);
+            foreach (var t in threadCounts)
+                foreach (var net in netTypes) UpdateBenchmark.Validate(Config(t, net, UnrollMode.Fused));   // all before the first runs
             foreach (var t in threadCounts)
                 foreach (var net in netTypes)
                 {
                     double? fusedMs = null;
                     foreach (var mode in modes)
                     {
-                        var result = UpdateBenchmark.Run(new BenchmarkConfig(r.GetValue(task)!, net, r.GetValue(nhid), r.GetValue(batch),
-                            length, t, r.GetValue(warmup), r.GetValue(repeats), mode));
+                        var result = UpdateBenchmark.Run(Config(t, net, mode));
                         var json = JsonSerializer.SerializeToNode(result)!.AsObject();
                         if (mode == UnrollMode.Fused) fusedMs = result.ms_median;
                         else if (fusedMs is double f) json["speedup_fused_vs_autograd"] = Math.Round(result.ms_median / f, 3);

@@ -8,16 +8,37 @@ public static class CommandLine
     /// <summary>Exit code for bad input (options, files).</summary>
     public const int UsageError = 2;
 
-    /// <summary>Parses and runs; a parse error is one line on stderr naming the problem, exit code 2.</summary>
+    /// <summary>Exit code for a failure that is not the input's fault (network, disk, an unexpected error).</summary>
+    public const int Failure = 1;
+
+    /// <summary>Set to 1 to see the stack trace of an unexpected error.</summary>
+    public const string DebugVariable = "NNRNN_DEBUG";
+
+    /// <summary>
+    /// Parses and runs; a parse error is one line on stderr naming the problem, exit code 2. Anything
+    /// a command did not handle is one line too, exit code 1 (the trace only with NNRNN_DEBUG=1).
+    /// </summary>
     public static int Invoke(RootCommand root, string[] args)
     {
-        var result = root.Parse(args);
-        if (result.Errors.Count > 0)
+        try
         {
-            Console.Error.WriteLine($"nnrnn: error: {result.Errors[0].Message}");
-            return UsageError;
+            var result = root.Parse(args);
+            if (result.Errors.Count > 0)
+            {
+                // "Unrecognized command or argument 'x'" says more than "Required command was not provided"
+                var error = result.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? result.Errors[0];
+                Console.Error.WriteLine($"nnrnn: error: {OneLine(error.Message)}");
+                return UsageError;
+            }
+            return result.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        return result.Invoke();
+        catch (Exception ex)
+        {
+            var inner = ex is System.Reflection.TargetInvocationException { InnerException: { } e } ? e : ex;
+            Console.Error.WriteLine($"nnrnn: error: {OneLine(inner)} ({inner.GetType().Name}; {DebugVariable}=1 shows where)");
+            if (Environment.GetEnvironmentVariable(DebugVariable) == "1") Console.Error.WriteLine(inner);
+            return Failure;
+        }
     }
 
     /// <summary>
@@ -33,7 +54,7 @@ public static class CommandLine
         catch (NnRnn.Experiments.Data.DataDownloadException ex)
         {
             Console.Error.WriteLine($"nnrnn: error: {OneLine(ex)}");
-            return 1;   // the input was fine; the network or the server was not
+            return Failure;   // the input was fine; the network or the server was not
         }
         catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or DirectoryNotFoundException
                                        or InvalidDataException or FormatException or System.Text.Json.JsonException
@@ -44,7 +65,9 @@ public static class CommandLine
         }
     }
 
-    private static string OneLine(Exception ex) => ex.Message.Split('\n')[0].Trim();
+    private static string OneLine(Exception ex) => OneLine(ex.Message);
+
+    private static string OneLine(string message) => message.Split('\n')[0].Trim();
 
     public static Option<T> Option<T>(string name, string description, T defaultValue)
         => new(name) { Description = description, DefaultValueFactory = _ => defaultValue };

@@ -27,8 +27,8 @@ public static class DataCommand
             if (!DatasetCatalog.All.Any(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase)))
                 throw new ArgumentException($"DATASET: unknown dataset '{name}' (expected one of: {string.Join(", ", DatasetCatalog.All.Select(s => s.Name))})");
             var url = r.GetValue(baseUrl);
-            if (url is not null && !Uri.TryCreate(url, UriKind.Absolute, out _))
-                throw new ArgumentException($"--base-url: '{url}' is not an absolute URL");
+            if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0))
+                throw new ArgumentException($"--base-url: expected an http:// or https:// URL (got '{url}')");
             var pinned = new Dictionary<string, string>();
             foreach (var pin in r.GetValue(pins) ?? Array.Empty<string>())
             {
@@ -38,6 +38,7 @@ public static class DataCommand
                 pinned[parts[0]] = parts[1].ToLowerInvariant();
             }
             var root = r.GetValue(dir) ?? DataDirectory.DefaultRoot();
+            OutputLocation.CheckWritable(root, r.GetResult(dir) is { Implicit: false } ? dir.Name : $"the data root (${DataDirectory.EnvironmentVariable} or ~/.cache/nnrnn)");
             using var downloader = new DatasetDownloader();
             var folder = downloader.Download(name.ToLowerInvariant(), root, url is null ? null : url.TrimEnd('/') + "/", Console.Out, pinned);
             Console.WriteLine($"{name}: ready in {folder}");

@@ -52,12 +52,15 @@ public static class TrainingCommand
                 var given = binder.Given(r).Concat(r.GetResult(output) is { Implicit: false } ? [output.Name] : []);
                 ResumeOptions.RejectWithResume(given);
                 dir = resumeDir;
+                if (Directory.Exists(dir)) OutputLocation.CheckWritable(dir, "--resume");
+                CheckRunOptions(dir);
                 summary = Trainer.Resume<TOptions>(dir, control, new TDisplay());
             }
             else
             {
                 var options = binder.Bind(r);   // Trainer.Run validates
                 dir = r.GetValue(output) ?? RunDirectory.DefaultPath(name, SeedNames.Of(options.NetType));
+                OutputLocation.CheckWritable(dir, output.Name);
                 summary = Trainer.Run(options, dir, control, new TDisplay());
             }
             if (summary is null)
@@ -68,6 +71,25 @@ public static class TrainingCommand
             Report.Summary(summary.Headline());
             Console.WriteLine($"run directory: {dir}");
             return 0;
+        }
+
+        // A run's options.json that does not parse or holds a bad value (e.g. "Infinity" written by
+        // an older version) is an error about that file, not about a command-line option.
+        void CheckRunOptions(string dir)
+        {
+            var file = Path.Combine(dir, "options.json");
+            try
+            {
+                RunSession.ReadOptions<TOptions>(dir).Validate();
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                throw new InvalidDataException($"{file}: not the options of a {name} run ({e.Message.Split('\n')[0].Trim()})");
+            }
+            catch (ArgumentException e) when (e.ParamName is not null)
+            {
+                throw new InvalidDataException($"{file}: {binder.ToOptionError(e).Message}");
+            }
         }
     }
 }

@@ -25,13 +25,19 @@ public static class RunReader
         if (!Directory.Exists(runDir)) throw new DirectoryNotFoundException($"{runDir}: not a run directory (no such directory)");
         var optionsPath = Path.Combine(runDir, "options.json");
         if (!File.Exists(optionsPath)) throw new FileNotFoundException($"{runDir}: not a run directory (no options.json)");
-        var options = JsonNode.Parse(File.ReadAllText(optionsPath)) as JsonObject
-                      ?? throw new InvalidDataException($"{optionsPath}: expected a JSON object");
-        var netType = SeedNames.Of(SeedNames.Parse<NetType>(
-            (options["net-type"] ?? options["net_type"])?.GetValue<string>()
-            ?? throw new InvalidDataException($"{optionsPath}: no net-type"), "net-type"));
+        JsonNode? parsed;
+        try { parsed = JsonNode.Parse(File.ReadAllText(optionsPath)); }
+        catch (System.Text.Json.JsonException e) { throw new InvalidDataException($"{optionsPath}: not JSON ({e.Message.Split('\n')[0].Trim()})"); }
+        var options = parsed as JsonObject ?? throw new InvalidDataException($"{optionsPath}: expected a JSON object");
+        var netName = (options["net-type"] ?? options["net_type"])?.GetValue<string>()
+                      ?? throw new InvalidDataException($"{optionsPath}: no net-type");
+        string netType;
+        try { netType = SeedNames.Of(SeedNames.Parse<NetType>(netName, "net-type")); }
+        catch (ArgumentException e) { throw new InvalidDataException($"{optionsPath}: net-type: {CellFactory.Bare(e)}"); }
 
         var statePath = ResolveCheckpoint(runDir, checkpoint);
+        if (checkpoint is null && !File.Exists(statePath))
+            throw new FileNotFoundException($"{runDir}: no model.pt (the run has not finished; --checkpoint reads another state dict, e.g. best.pt)");
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDir)));
         if (netType == "EURNN")
             throw new ArgumentException($"{runDir}: EURNN has a complex unitary recurrent matrix; analyze handles real matrices only");

@@ -21,7 +21,7 @@ public sealed class StateDict : IDisposable
 
     public static StateDict Load(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"--checkpoint: '{path}' does not exist");
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such state dict file");
         Hashtable table;
         try
         {

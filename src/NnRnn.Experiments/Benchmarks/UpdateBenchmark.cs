@@ -3,6 +3,7 @@ using NnRnn.Cells;
 using NnRnn.Optim;
 using NnRnn.Experiments.Tasks;
 using NnRnn.Experiments.Models;
+using NnRnn.Experiments.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -35,9 +36,7 @@ public static class UpdateBenchmark
 
     public static BenchmarkResult Run(BenchmarkConfig config)
     {
-        if (config.Repeats <= 0) throw new ArgumentException($"--repeats: must be positive (got {config.Repeats})");
-        if (config.Warmup < 0) throw new ArgumentException($"--warmup: must not be negative (got {config.Warmup})");
-        if (!Tasks.Contains(config.Task)) throw new ArgumentException($"--task: expected one of {string.Join(", ", Tasks)} (got '{config.Task}')");
+        Validate(config);
         set_num_threads(config.Threads);
         manual_seed(1);
         using var data = new Generator(1);
@@ -59,6 +58,35 @@ public static class UpdateBenchmark
             sequenceLength, config.Threads, fused ? "fused" : "autograd", times.Count,
             Math.Round(median, 3), Math.Round(times[0], 3), Math.Round(times.Average(), 3),
             Math.Round(sequenceLength * config.Batch / (median / 1000.0), 1));
+    }
+
+    /// <summary>Checks a configuration's counts, task, threads and memory (before any benchmark runs).</summary>
+    public static void Validate(BenchmarkConfig config)
+    {
+        if (config.Repeats <= 0) throw new ArgumentException($"--repeats: must be positive (got {config.Repeats})");
+        if (config.Warmup < 0) throw new ArgumentException($"--warmup: must not be negative (got {config.Warmup})");
+        if (!Tasks.Contains(config.Task)) throw new ArgumentException($"--task: expected one of {string.Join(", ", Tasks)} (got '{config.Task}')");
+        if (config.Threads is < 1 or > RunOptions.MaxThreads)
+            throw new ArgumentException($"--threads: expected 1 to {RunOptions.MaxThreads} (got {config.Threads})");
+        CheckMemory(config);
+    }
+
+    /// <summary>
+    /// Refuses a configuration that cannot fit in memory (<see cref="MemoryEstimate"/>); the error's
+    /// parameter is <c>HiddenSize</c>, <c>Batch</c> or <c>Length</c>.
+    /// </summary>
+    public static void CheckMemory(BenchmarkConfig config)
+    {
+        RunFootprint Footprint(double length) => config.Task switch
+        {
+            "psmnist" => new(1, 10, 1, length, nameof(BenchmarkConfig.Length)),
+            "ptb" => new(PtbEmbedding, PtbVocabulary, length, length, nameof(BenchmarkConfig.Length), PtbVocabulary * PtbEmbedding),
+            "adding" => new(2, 1, length, length, nameof(BenchmarkConfig.Length)),
+            _ => new(1, 9, length + 2.0 * config.CopyLength, length + 2.0 * config.CopyLength, nameof(BenchmarkConfig.Length)),
+        };
+        var defaults = new CopyTaskOptions();
+        var options = defaults with { NetType = config.Net, HiddenSize = (int)Math.Min(int.MaxValue, config.Hidden), Batch = config.Batch };
+        MemoryEstimate.Check(options, Footprint(config.Length), defaults with { NetType = config.Net }, Footprint(DefaultLength(config.Task)));
     }
 
     /// <summary>The cell, the sequence length, the model (to dispose) and one update of the task.</summary>

@@ -95,10 +95,25 @@ public abstract record RunOptions
     {
         Positive(HiddenSize, nameof(HiddenSize));
         Positive(Batch, nameof(Batch));
-        Positive(Threads, nameof(Threads));
+        if (Threads is < 1 or > MaxThreads) throw new ArgumentException($"expected 1 to {MaxThreads} threads (got {Threads})", nameof(Threads));
+        Positive(Capacity, nameof(Capacity));
+        if (!(double.IsFinite(Delta) && Delta >= 0)) throw new ArgumentException($"expected a finite number >= 0 (got {Delta})", nameof(Delta));
         if (Betas.Length != 2) throw new ArgumentException($"expected two values (got {Betas.Length})", nameof(Betas));
         OptimizerSettings().Validate();
+        // Sizes last: the footprint is computed in floating point from the raw values, so it
+        // cannot overflow; a task's own values (T, bptt, ...) are range-checked by its override.
+        var defaults = (RunOptions)Activator.CreateInstance(GetType())!;
+        MemoryEstimate.Check(this, Footprint(), defaults, defaults.Footprint());
     }
+
+    /// <summary>The most CPU threads accepted (far above any machine's cores; it only guards against nonsense).</summary>
+    public const int MaxThreads = 1024;
+
+    /// <summary>
+    /// The shape of one update, for the memory check (from the raw option values; must not throw).
+    /// A task overrides it; this default counts the cell alone (one input, one output, one step).
+    /// </summary>
+    public virtual RunFootprint Footprint() => new(1, 1, 1, 1, null);
 
     /// <summary>Throws for a value below 1, naming <paramref name="name"/>.</summary>
     protected static void Positive(long value, string name)

@@ -35,7 +35,7 @@ public sealed class NnRnnCell : RecurrentCell
             throw new ArgumentException($"nnRNN needs an even number of hidden units (2x2 rotation blocks), got {hiddenSize}", nameof(hiddenSize));
         if (!recurrentInit.IsOrthogonal())
             throw new ArgumentException($"nnRNN needs an orthogonal initialiser (henaff, cayley, random), got {SeedNames.Of(recurrentInit)}", nameof(recurrentInit));
-        if (!(delta >= 0)) throw new ArgumentException($"must be non-negative (got {delta})", nameof(delta));
+        if (!(double.IsFinite(delta) && delta >= 0)) throw new ArgumentException($"expected a finite number >= 0 (got {delta})", nameof(delta));
         Delta = delta;
         U = nn.Linear(inputSize, hiddenSize, hasBias: false);
         WeightInit.Apply(U.weight!, inputInit, nameof(inputInit));

@@ -30,16 +30,22 @@ public sealed record OptimizerSettings
     /// <summary>Eps of both optimizers (PyTorch default, added outside the square root).</summary>
     public double Eps { get; init; } = 1e-8;
 
-    /// <summary>Throws when a value is out of range.</summary>
+    /// <summary>Throws when a value is out of range (every value must be finite: Infinity or NaN would train to NaN).</summary>
     public void Validate()
     {
         if (!Enum.IsDefined(Optimizer)) throw new ArgumentException($"unknown optimizer {Optimizer}", nameof(Optimizer));
-        if (!(LearningRate > 0)) throw new ArgumentException($"must be positive (got {LearningRate})", nameof(LearningRate));
-        if (!(OrthogonalLearningRate >= 0)) throw new ArgumentException($"must be non-negative (got {OrthogonalLearningRate})", nameof(OrthogonalLearningRate));
-        if (!(Alpha >= 0 && Alpha < 1)) throw new ArgumentException($"must be in [0, 1) (got {Alpha})", nameof(Alpha));
+        if (!(double.IsFinite(LearningRate) && LearningRate > 0)) throw new ArgumentException($"expected a finite number > 0 (got {LearningRate})", nameof(LearningRate));
+        NonNegative(OrthogonalLearningRate, nameof(OrthogonalLearningRate));
+        if (!(Alpha >= 0 && Alpha < 1)) throw new ArgumentException($"expected a number in [0, 1) (got {Alpha})", nameof(Alpha));
         if (!(Betas.Beta1 >= 0 && Betas.Beta1 < 1 && Betas.Beta2 >= 0 && Betas.Beta2 < 1))
-            throw new ArgumentException($"both must be in [0, 1) (got {Betas.Beta1} {Betas.Beta2})", nameof(Betas));
-        if (!(NonNormalDecay >= 0)) throw new ArgumentException($"must be non-negative (got {NonNormalDecay})", nameof(NonNormalDecay));
-        if (!(Clip >= 0)) throw new ArgumentException($"must be non-negative (got {Clip})", nameof(Clip));
+            throw new ArgumentException($"expected two numbers in [0, 1) (got {Betas.Beta1} {Betas.Beta2})", nameof(Betas));
+        NonNegative(NonNormalDecay, nameof(NonNormalDecay));
+        NonNegative(Clip, nameof(Clip));
+        if (!(double.IsFinite(Eps) && Eps > 0)) throw new ArgumentException($"expected a finite number > 0 (got {Eps})", nameof(Eps));
+    }
+
+    private static void NonNegative(double value, string name)
+    {
+        if (!(double.IsFinite(value) && value >= 0)) throw new ArgumentException($"expected a finite number >= 0 (got {value})", name);
     }
 }

@@ -55,6 +55,13 @@ public sealed record PtbOptions : RunOptions
 
     public override TrainingTask CreateTask() => new PtbTraining(this);
 
+    /// <summary>Characters in PTB's training text's vocabulary (a lower bound before the corpus is read).</summary>
+    private const int Vocabulary = 50;
+
+    /// <summary>Embedded characters in, a read-out at every step of a window, the embedding table; the corpus as int64 tokens (about 6 M).</summary>
+    public override RunFootprint Footprint() => new(Math.Max(1, Emsize), Vocabulary, Math.Max(0, Bptt), Math.Max(0, Bptt), nameof(Bptt),
+        ExtraParameters: Vocabulary * (double)Math.Max(0, Emsize), ExtraOption: nameof(Emsize), DataBytes: 6e6 * 8);
+
     /// <summary>Also records the folder the corpus was found in (a missing file is reported here, before anything is written).</summary>
     public override RunOptions Resolve() => this with { DataDir = PtbTraining.CorpusFolder(DataDir) };
 

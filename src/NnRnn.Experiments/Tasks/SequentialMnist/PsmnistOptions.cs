@@ -47,6 +47,9 @@ public sealed record PsmnistOptions : RunOptions
 
     public override TrainingTask CreateTask() => new PsmnistTraining(this);
 
+    /// <summary>784 pixels of one value, a read-out after the last; 70,000 images of 784 float32 pixels in memory.</summary>
+    public override RunFootprint Footprint() => new(1, 10, 1, 784, null, DataBytes: 70_000 * 784 * 4.0);
+
     public override RunOptions Resolve() => WithResolvedData();
 
     public override void Validate()
@@ -59,6 +62,7 @@ public sealed record PsmnistOptions : RunOptions
         if (LimitTrain is { } t) Positive(t, nameof(LimitTrain));
         if (LimitTest is { } u) Positive(u, nameof(LimitTest));
         if (SaveFreq < 0) throw new ArgumentException($"must be 0 (off) or positive (got {SaveFreq})", nameof(SaveFreq));
+        if (DataDir is { Length: 0 }) throw new ArgumentException("empty path", nameof(DataDir));   // given, so never the default
     }
 
     /// <summary>The resolved options with the dataset name in lower case and the data root made absolute.</summary>

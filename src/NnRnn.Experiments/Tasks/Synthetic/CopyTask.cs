@@ -18,6 +18,10 @@ public sealed class CopyTask : ISyntheticTask
         if (delay <= 0) throw new ArgumentException($"the delay must be positive (got {delay})", nameof(delay));
         if (labels < 1 || labels > 8) throw new ArgumentException($"must be between 1 and 8 (got {labels})", nameof(labels));
         if (copyLength <= 0) throw new ArgumentException($"must be positive (got {copyLength})", nameof(copyLength));
+        // the sequence (T + 2c steps) is indexed with int: its length must be one
+        if (delay + 2L * copyLength > int.MaxValue)
+            throw new ArgumentException($"T + 2c = {delay + 2L * copyLength} steps is more than {int.MaxValue}",
+                2L * copyLength > delay ? nameof(copyLength) : nameof(delay));
         Delay = delay;
         Labels = labels;
         CopyLength = copyLength;

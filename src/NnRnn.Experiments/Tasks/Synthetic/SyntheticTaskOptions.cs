@@ -11,8 +11,9 @@ public abstract record SyntheticTaskOptions : RunOptions
 
     public override void Validate()
     {
+        Task();   // the task's own values first (T, labels, c, markers; T + 2c overflowing): its constructor checks them
         base.Validate();
-        Positive(Steps, nameof(Steps));   // the task's own values: its constructor, when the trainer builds it
+        Positive(Steps, nameof(Steps));
     }
 
     public override TrainingTask CreateTask() => new SyntheticTaskTraining(this);
@@ -35,6 +36,15 @@ public sealed record CopyTaskOptions : SyntheticTaskOptions
 
     public override ISyntheticTask Task() => CopyTask();
 
+    /// <summary>One-hot or scalar input, a read-out at each of the T + 2c steps; the longer part names the option.</summary>
+    public override RunFootprint Footprint()
+    {
+        double length = Math.Max(0, Delay) + 2.0 * Math.Max(0, CopyLength);
+        int labels = Math.Clamp(Labels, 1, 8);
+        return new(OneHot ? labels + 2 : 1, labels + 1, length, length,
+            2.0 * CopyLength > Delay ? nameof(CopyLength) : nameof(Delay));
+    }
+
     public CopyTask CopyTask() => new(Delay, Labels, CopyLength, OneHot, Variable);
 }
 
@@ -54,4 +64,7 @@ public sealed record AddingOptions : SyntheticTaskOptions
     [JsonPropertyName("no-of-ones"), Description("number of marked values to add")] public int Markers { get; init; } = 2;
 
     public override ISyntheticTask Task() => new AddingProblem(SequenceLength, Markers);
+
+    /// <summary>Two input channels; the per-step read-out is computed at every step (the last one is scored).</summary>
+    public override RunFootprint Footprint() => new(2, 1, Math.Max(0, SequenceLength), Math.Max(0, SequenceLength), nameof(SequenceLength));
 }
