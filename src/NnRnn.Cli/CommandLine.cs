@@ -30,6 +30,11 @@ public static class CommandLine
                 Console.Error.WriteLine($"nnrnn: error: {OneLine(error.Message)}");
                 return UsageError;
             }
+            if (GroupedNumber(result) is { } grouped)
+            {
+                Console.Error.WriteLine($"nnrnn: error: {grouped}");
+                return UsageError;
+            }
             return result.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (Exception ex)
@@ -63,6 +68,25 @@ public static class CommandLine
             Console.Error.WriteLine($"nnrnn: error: {OneLine(ex)}");
             return UsageError;
         }
+    }
+
+    /// <summary>
+    /// System.CommandLine parses numbers with thousands separators ("1,5" → 15, "1,0.9" → 10.9): a
+    /// typo that would silently change a learning rate. A numeric option's value may not hold a comma.
+    /// </summary>
+    private static string? GroupedNumber(ParseResult result)
+    {
+        foreach (var option in result.CommandResult.Command.Options)
+        {
+            var type = Nullable.GetUnderlyingType(option.ValueType) ?? option.ValueType;
+            if (type.IsArray) type = type.GetElementType()!;
+            if (type != typeof(double) && type != typeof(float) && type != typeof(int) && type != typeof(long) && type != typeof(decimal)) continue;
+            if (result.GetResult(option) is not { } given) continue;
+            foreach (var token in given.Tokens)
+                if (token.Value.Contains(','))
+                    return $"{option.Name}: expected a number (no thousands separators; give several values separated by spaces), got '{token.Value}'";
+        }
+        return null;
     }
 
     private static string OneLine(Exception ex) => OneLine(ex.Message);

@@ -55,6 +55,9 @@ internal static class HostileCases
         ["copytask betas 1"] = new(With(Copy, "--optimizer Adam --betas 0.9 1"), 2, "--betas"),
         ["copytask betas NaN"] = new(With(Copy, "--betas NaN 0.9"), 2, "--betas"),
         ["copytask lr not a number"] = new(With(Copy, "--lr fast"), 2, "--lr"),
+        ["copytask lr thousands separator"] = new(With(Copy, "--lr 1,5"), 2, "--lr: expected a number"),
+        ["copytask nhid thousands separator"] = new(With(Copy, "--nhid 1,024"), 2, "--nhid"),
+        ["analyze fisher delay thousands separator"] = new("analyze fisher --delay 1,0.9 --out {root}/fisher", 2, "--delay: expected a number"),
         // sizes: overflow and memory (found broken item 3)
         ["copytask T+2c overflows"] = new(With(Copy, "--T 2147483647"), 2, "--T: T + 2c = 2147483667 steps"),
         ["copytask c-length 2^30"] = new(With(Copy, "--c-length 1073741824"), 2, "--c-length"),
