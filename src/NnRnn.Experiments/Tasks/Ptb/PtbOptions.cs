@@ -55,6 +55,13 @@ public sealed record PtbOptions : RunOptions
 
     public override TrainingTask CreateTask() => new PtbTraining(this);
 
+    /// <summary>Embedding(vocabulary, emsize) and a read-out over the vocabulary (read from the training text).</summary>
+    public override Models.ModelShape ModelShape()
+    {
+        long vocabulary = Data.PtbCorpus.Load(PtbTraining.CorpusFolder(DataDir)).Vocabulary.Count;
+        return new(Emsize, vocabulary, vocabulary);
+    }
+
     /// <summary>Also records the folder the corpus was found in (a missing file is reported here, before anything is written).</summary>
     public override RunOptions Resolve() => this with { DataDir = PtbTraining.CorpusFolder(DataDir) };
 

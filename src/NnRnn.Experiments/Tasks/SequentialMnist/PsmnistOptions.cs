@@ -47,6 +47,9 @@ public sealed record PsmnistOptions : RunOptions
 
     public override TrainingTask CreateTask() => new PsmnistTraining(this);
 
+    /// <summary>One pixel per step, ten classes.</summary>
+    public override Models.ModelShape ModelShape() => new(1, SequentialMnist.Classes);
+
     public override RunOptions Resolve() => WithResolvedData();
 
     public override void Validate()
