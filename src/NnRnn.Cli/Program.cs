@@ -10,5 +10,6 @@ root.Subcommands.Add(PtbCommand.Create());
 root.Subcommands.Add(GoldenCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(DataCommand.Create());
+root.Subcommands.Add(PresetsCommand.Create());
 root.Subcommands.Add(AnalyzeCommand.Create());
 return CommandLine.Invoke(root, args);

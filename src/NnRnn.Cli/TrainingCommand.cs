@@ -1,5 +1,7 @@
 using System.CommandLine;
 using NnRnn.Cells;
+using NnRnn.Experiments.Models;
+using NnRnn.Experiments.Presets;
 using NnRnn.Experiments.Runs;
 using NnRnn.Experiments.Training;
 
@@ -56,7 +58,15 @@ public static class TrainingCommand
             }
             else
             {
-                var options = binder.Bind(r);   // Trainer.Run validates
+                RunOptions options = binder.Bind(r, Preset(r));   // Trainer.Run validates
+                if (options.MatchParams is not null)
+                {
+                    if (binder.Given(r).Contains("--nhid"))
+                        throw new ArgumentException("--match-params: cannot be combined with --nhid (it chooses nhid)");
+                    options.Validate();
+                    (options, var match) = ParameterMatch.Apply(options);
+                    Console.WriteLine(match!.Describe(options.NetType));
+                }
                 dir = r.GetValue(output) ?? RunDirectory.DefaultPath(name, SeedNames.Of(options.NetType));
                 summary = Trainer.Run(options, dir, control, new TDisplay());
             }
@@ -69,5 +79,11 @@ public static class TrainingCommand
             Console.WriteLine($"run directory: {dir}");
             return 0;
         }
+
+        // --preset NAME: the row's values under every option not given explicitly
+        TOptions? Preset(ParseResult r)
+            => r.GetValue((Option<string?>)binder.OptionOf(nameof(RunOptions.Preset))) is { } preset
+                ? (TOptions)PresetCatalog.Find(name, preset).ApplyTo(new TOptions())
+                : null;
     }
 }
