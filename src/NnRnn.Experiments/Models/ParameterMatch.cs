@@ -6,7 +6,7 @@ namespace NnRnn.Experiments.Models;
 /// <summary>
 /// <c>--match-params N</c>: the hidden size whose whole model has the free-parameter count (as the
 /// seed counts, see <see cref="ParameterCount"/>) closest to N, among the sizes the network
-/// allows (even for nnRNN and EURNN, a power of two for EURNN's FFT arrangement); ties go to the
+/// allows (see <see cref="Even"/>; a power of two for EURNN's FFT arrangement); ties go to the
 /// smaller size.
 /// </summary>
 /// <param name="Target">N.</param>
@@ -42,6 +42,13 @@ public sealed record ParameterMatch(long Target, int HiddenSize, ParameterCount 
         return (options with { HiddenSize = match.HiddenSize }, match);
     }
 
+    /// <summary>
+    /// nnRNN and EURNN need an even N (2×2 blocks); so do expRNN and RNN-orth with the henaff or
+    /// cayley initialiser, which builds an (N−1)×(N−1) skew matrix for odd N (the run then fails).
+    /// </summary>
+    public static bool Even(CellSpec spec) => spec.NetType is NetType.NnRnn or NetType.Eurnn
+        || (spec.NetType is NetType.ExpRnn or NetType.RnnOrth && spec.RecurrentInit is Initializer.Henaff or Initializer.Cayley);
+
     private static IEnumerable<int> Sizes(CellSpec spec)
     {
         if (spec.NetType == NetType.Eurnn && spec.Fft)
@@ -49,7 +56,7 @@ public sealed record ParameterMatch(long Target, int HiddenSize, ParameterCount 
             for (int n = 2; n > 0 && n <= 1 << 30; n *= 2) yield return n;
             yield break;
         }
-        int step = spec.NetType is NetType.NnRnn or NetType.Eurnn ? 2 : 1;
+        int step = Even(spec) ? 2 : 1;
         for (int n = step; n < int.MaxValue - step; n += step) yield return n;
     }
 }

@@ -62,5 +62,5 @@ public static class InitialWeights
 
     private static string Shape(Tensor t) => $"[{string.Join(", ", t.shape)}]";
 
-    private static ArgumentException Error(string path, string message) => new($"{path} {message}", nameof(RunOptions.InitFrom));
+    private static ArgumentException Error(string path, string message) => new($"{path}: {message}", nameof(RunOptions.InitFrom));
 }

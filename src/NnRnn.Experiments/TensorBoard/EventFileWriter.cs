@@ -13,14 +13,15 @@ namespace NnRnn.Experiments.TensorBoard;
 /// </summary>
 public sealed class EventFileWriter : IDisposable
 {
+    private static int files;   // several files in one process and second stay apart
     private readonly FileStream stream;
 
-    /// <summary>Creates <c>events.out.tfevents.SECONDS.HOST.PID</c> in <paramref name="directory"/> and writes the version event.</summary>
+    /// <summary>Creates <c>events.out.tfevents.SECONDS.HOST.PID.N</c> in <paramref name="directory"/> and writes the version event.</summary>
     public EventFileWriter(string directory)
     {
         Directory.CreateDirectory(directory);
         long seconds = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        Path = System.IO.Path.Combine(directory, $"events.out.tfevents.{seconds}.{Environment.MachineName}.{Environment.ProcessId}");
+        Path = System.IO.Path.Combine(directory, $"events.out.tfevents.{seconds}.{Environment.MachineName}.{Environment.ProcessId}.{Interlocked.Increment(ref files)}");
         stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read);
         var e = Event(0);
         Field(e, 3, Encoding.UTF8.GetBytes("brain.Event:2"));
