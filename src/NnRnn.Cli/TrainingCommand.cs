@@ -58,7 +58,10 @@ public static class TrainingCommand
             }
             else
             {
-                RunOptions options = binder.Bind(r, Preset(r));   // Trainer.Run validates
+                var preset = Preset(r);
+                var canonical = preset?.Preset;   // Bind writes the given spelling into the basis
+                RunOptions options = binder.Bind(r, preset);   // Trainer.Run validates
+                if (canonical is not null) options = options with { Preset = canonical };
                 if (options.MatchParams is not null)
                 {
                     if (binder.Given(r).Contains("--nhid"))

@@ -186,7 +186,7 @@ public class PresetTests
         using var temp = new Data.TempDir();
         var dir = temp.File("run");
         // --alpha 0.99 is the command's default, but given: it beats the preset's 0.9
-        var (code, _, err) = TestSupport.RunCli("copytask", "--preset", "RNN-128", "--alpha", "0.99", "--nhid", "6", "--T", "3", "--c-length", "2",
+        var (code, _, err) = TestSupport.RunCli("copytask", "--preset", "rnn-128", "--alpha", "0.99", "--nhid", "6", "--T", "3", "--c-length", "2",
             "--steps", "2", "--batch", "2", "--out", dir);
         Assert.True(code == 0, err);
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "options.json")))!;
