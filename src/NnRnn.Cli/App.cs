@@ -15,6 +15,7 @@ public static class App
         root.Subcommands.Add(GoldenCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
+        root.Subcommands.Add(PresetsCommand.Create());
         root.Subcommands.Add(AnalyzeCommand.Create());
         return root;
     }

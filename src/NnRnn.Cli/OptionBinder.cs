@@ -11,7 +11,7 @@ namespace NnRnn.Cli;
 /// <see cref="DescriptionAttribute"/>, defaulting to the record's value. Adding an option to a
 /// task is adding a property to its options record.
 /// </summary>
-public sealed class OptionBinder<TOptions> where TOptions : new()
+public sealed class OptionBinder<TOptions> where TOptions : class, new()
 {
     private readonly List<(PropertyInfo Property, Option Option)> options = [];
 
@@ -42,12 +42,19 @@ public sealed class OptionBinder<TOptions> where TOptions : new()
     /// <summary>The options given explicitly on the command line.</summary>
     public IEnumerable<string> Given(ParseResult result) => All.Where(o => result.GetResult(o) is { Implicit: false }).Select(o => o.Name);
 
-    /// <summary>The options record with every value read from the command line (defaults where not given).</summary>
-    public TOptions Bind(ParseResult result)
+    /// <summary>The option bound to the options property <paramref name="propertyName"/>.</summary>
+    public Option OptionOf(string propertyName) => options.First(o => o.Property.Name == propertyName).Option;
+
+    /// <summary>
+    /// The options record with every value read from the command line: <paramref name="basis"/>
+    /// (e.g. a preset) where an option was not given, else the defaults.
+    /// </summary>
+    public TOptions Bind(ParseResult result, TOptions? basis = null)
     {
-        var bound = new TOptions();
+        var bound = basis ?? new TOptions();
         foreach (var (property, option) in options)
         {
+            if (basis is not null && result.GetResult(option) is not { Implicit: false }) continue;   // only what was given overrides the basis
             if (SeedNames.Knows(property.PropertyType))
             {
                 property.SetValue(bound, SeedNames.Parse(property.PropertyType, result.GetValue((Option<string>)option)!, property.Name));

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using NnRnn.Cells;
+using NnRnn.Experiments.Models;
+using NnRnn.Experiments.Presets;
 using NnRnn.Experiments.Runs;
 using NnRnn.Experiments.Training;
 
@@ -58,7 +60,18 @@ public static class TrainingCommand
             }
             else
             {
-                var options = binder.Bind(r);   // Trainer.Run validates
+                var preset = Preset(r);
+                var canonical = preset?.Preset;   // Bind writes the given spelling into the basis
+                RunOptions options = binder.Bind(r, preset);   // Trainer.Run validates
+                if (canonical is not null) options = options with { Preset = canonical };
+                if (options.MatchParams is not null)
+                {
+                    if (binder.Given(r).Contains("--nhid"))
+                        throw new ArgumentException("--match-params: cannot be combined with --nhid (it chooses nhid)");
+                    options.Validate();
+                    (options, var match) = ParameterMatch.Apply(options);
+                    Console.WriteLine(match!.Describe(options.NetType));
+                }
                 dir = r.GetValue(output) ?? RunDirectory.DefaultPath(name, SeedNames.Of(options.NetType));
                 OutputLocation.CheckWritable(dir, output.Name);
                 summary = Trainer.Run(options, dir, control, new TDisplay());
@@ -91,5 +104,11 @@ public static class TrainingCommand
                 throw new InvalidDataException($"{file}: {binder.ToOptionError(e).Message}");
             }
         }
+
+        // --preset NAME: the row's values under every option not given explicitly
+        TOptions? Preset(ParseResult r)
+            => r.GetValue((Option<string?>)binder.OptionOf(nameof(RunOptions.Preset))) is { } preset
+                ? (TOptions)PresetCatalog.Find(name, preset).ApplyTo(new TOptions())
+                : null;
     }
 }

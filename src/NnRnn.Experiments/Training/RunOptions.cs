@@ -81,6 +81,40 @@ public abstract record RunOptions
     [JsonPropertyName("threads"), Description("CPU threads for tensor ops")]
     public int Threads { get; init; } = 1;
 
+    /// <summary>The seed's table row these options started from (<see cref="Presets.PresetCatalog"/>); applied by the command line.</summary>
+    [JsonPropertyName("preset"), Description("start from a row of the seed's hyper-parameter tables (nnrnn presets lists them); options given explicitly override it")]
+    public string? Preset { get; init; }
+
+    /// <summary>Chooses nhid by <see cref="Models.ParameterMatch"/>; applied by the command line, recorded here.</summary>
+    [JsonPropertyName("match-params"), Description("choose nhid so that the whole model has the parameter count closest to N (free parameters, as the seed counts)")]
+    public long? MatchParams { get; init; }
+
+    /// <summary>A folder for TensorBoard event files (the run's go into its subfolder named as the run directory).</summary>
+    [JsonPropertyName("tensorboard"), Description("also write TensorBoard scalar summaries to DIR/RUN_NAME/")]
+    public string? TensorBoard { get; init; }
+
+    /// <summary>A PyTorch state dict whose weights replace the initialisation (a fresh run only).</summary>
+    [JsonPropertyName("init-from"), Description("start from the weights of a PyTorch state dict (e.g. a run's model.pt) instead of the initialisation")]
+    public string? InitFrom { get; init; }
+
+    /// <summary>Checks <see cref="MatchParams"/>, <see cref="TensorBoard"/>, <see cref="InitFrom"/> (the preset is checked when applied).</summary>
+    private void ValidateExperimentOptions()
+    {
+        if (MatchParams is { } n) Positive(n, nameof(MatchParams));
+        if (TensorBoard is { Length: 0 }) throw new ArgumentException("empty path", nameof(TensorBoard));
+        if (InitFrom is { } file && !File.Exists(file)) throw new ArgumentException($"'{file}' does not exist", nameof(InitFrom));
+    }
+
+    /// <summary>The paths of <see cref="TensorBoard"/> and <see cref="InitFrom"/> made absolute (options.json must not depend on the working directory).</summary>
+    public RunOptions WithAbsolutePaths() => this with
+    {
+        TensorBoard = TensorBoard is null ? null : Path.GetFullPath(TensorBoard),
+        InitFrom = InitFrom is null ? null : Path.GetFullPath(InitFrom),
+    };
+
+    /// <summary>What the task builds around the cell (input width, outputs, embedding), for parameter counts.</summary>
+    public abstract Models.ModelShape ModelShape();
+
     /// <summary>The task's part of the training loop, for these (validated, resolved) options.</summary>
     public abstract TrainingTask CreateTask();
 
@@ -100,6 +134,7 @@ public abstract record RunOptions
         if (!(double.IsFinite(Delta) && Delta >= 0)) throw new ArgumentException($"expected a finite number >= 0 (got {Delta})", nameof(Delta));
         if (Betas.Length != 2) throw new ArgumentException($"expected two values (got {Betas.Length})", nameof(Betas));
         OptimizerSettings().Validate();
+        ValidateExperimentOptions();
         // Sizes last: the footprint is computed in floating point from the raw values, so it
         // cannot overflow; a task's own values (T, bptt, ...) are range-checked by its override.
         var defaults = (RunOptions)Activator.CreateInstance(GetType())!;

@@ -19,10 +19,10 @@ public static class Trainer
     public static RunSummary? Run(RunOptions options, string outDir, RunControl? control = null, params ITrainingObserver[] observers)
     {
         options.Validate();
-        var resolved = options.Resolve();
+        var resolved = options.Resolve().WithAbsolutePaths();
         using var task = resolved.CreateTask();
         return Train(task, resolved, () => RunSession.Start(outDir, resolved, [.. task.Columns]), outDir, false,
-            control ?? new(), new Observers(observers));
+            control ?? new(), observers);
     }
 
     /// <summary>Continues the run in <paramref name="runDir"/> from its last checkpoint (its options.json gives every option).</summary>
@@ -33,18 +33,22 @@ public static class Trainer
         options.Validate();
         using var task = options.CreateTask();
         return Train(task, options, () => RunSession.Resume(runDir, [.. task.Columns]), runDir, true,
-            control ?? new(), new Observers(observers));
+            control ?? new(), observers);
     }
 
     private static RunSummary? Train(TrainingTask task, RunOptions options, Func<RunSession> open, string dir, bool resuming,
-        RunControl control, Observers observers)
+        RunControl control, ITrainingObserver[] watchers)
     {
+        using var tensorboard = options.TensorBoard is { } logs ? new TensorBoard.TensorBoardObserver(logs) : null;
+        var observers = new Observers(tensorboard is null ? watchers : [.. watchers, tensorboard]);
         control.Validate();
         set_num_threads(options.Threads);
         task.LoadData();
         var generators = new RunGenerators();
         generators.Seed(options.RandomSeed);
         task.Build(generators);
+        // A checkpoint's weights replace these on resume; --init-from's only start a fresh run.
+        if (!resuming && options.InitFrom is { } weights) InitialWeights.Load(task.Model, task.Optimizer, weights);
         long parameters = task.Model.parameters().Sum(p => p.numel());
         observers.RunStarted(new RunStarted(task.Name, options, dir, resuming, parameters, task.Details));
 

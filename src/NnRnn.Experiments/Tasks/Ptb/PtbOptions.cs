@@ -62,6 +62,13 @@ public sealed record PtbOptions : RunOptions
     public override RunFootprint Footprint() => new(Math.Max(1, Emsize), Vocabulary, Math.Max(0, Bptt), Math.Max(0, Bptt), nameof(Bptt),
         ExtraParameters: Vocabulary * (double)Math.Max(0, Emsize), ExtraOption: nameof(Emsize), DataBytes: 6e6 * 8);
 
+    /// <summary>Embedding(vocabulary, emsize) and a read-out over the vocabulary (read from the training text).</summary>
+    public override Models.ModelShape ModelShape()
+    {
+        long vocabulary = Data.PtbCorpus.Load(PtbTraining.CorpusFolder(DataDir)).Vocabulary.Count;
+        return new(Emsize, vocabulary, vocabulary);
+    }
+
     /// <summary>Also records the folder the corpus was found in (a missing file is reported here, before anything is written).</summary>
     public override RunOptions Resolve() => this with { DataDir = PtbTraining.CorpusFolder(DataDir) };
 

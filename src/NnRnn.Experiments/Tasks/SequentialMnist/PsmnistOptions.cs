@@ -50,6 +50,9 @@ public sealed record PsmnistOptions : RunOptions
     /// <summary>784 pixels of one value, a read-out after the last; 70,000 images of 784 float32 pixels in memory.</summary>
     public override RunFootprint Footprint() => new(1, 10, 1, 784, null, DataBytes: 70_000 * 784 * 4.0);
 
+    /// <summary>One pixel per step, ten classes.</summary>
+    public override Models.ModelShape ModelShape() => new(1, SequentialMnist.Classes);
+
     public override RunOptions Resolve() => WithResolvedData();
 
     public override void Validate()

@@ -18,6 +18,13 @@ public abstract record SyntheticTaskOptions : RunOptions
 
     public override TrainingTask CreateTask() => new SyntheticTaskTraining(this);
 
+    /// <summary>The task's input width and outputs (a read-out at every step).</summary>
+    public override Models.ModelShape ModelShape()
+    {
+        var task = Task();
+        return new(task.InputSize, task.Outputs);
+    }
+
     /// <summary>Builds the task; its constructor checks the task's values (before a run writes anything).</summary>
     public abstract ISyntheticTask Task();
 }
