@@ -113,4 +113,18 @@ public class OrthogonalTests
         Assert.True((factor.Log - start).abs().max().item<float>() > 0.1, "the orthogonal coordinates moved");
         Assert.True((p.t().matmul(p) - eye(16)).abs().max().item<float>() <= 1e-5);
     }
+
+    [Theory]
+    [InlineData(Initializer.Henaff)]
+    [InlineData(Initializer.Cayley)]
+    [InlineData(Initializer.Random)]
+    public void Skew_initialisers_give_an_n_by_n_coordinate_for_odd_n(Initializer scheme)
+    {
+        using var g = new Generator(3);
+        var a = SkewInitializers.Create(scheme, 7, g);
+        Assert.Equal(new long[] { 7, 7 }, a.shape);
+        Assert.True((a + a.t()).abs().max().item<float>() == 0, "skew-symmetric");
+        var q = MatrixExponential.Expm(a.to_type(ScalarType.Float64));
+        Assert.True((q.t().matmul(q) - eye(7, dtype: ScalarType.Float64)).abs().max().item<double>() < 1e-10);
+    }
 }

@@ -13,23 +13,24 @@ public static class SkewInitializers
     /// <summary>Builds the initial coordinate for <paramref name="scheme"/> (float32).</summary>
     public static Tensor Create(Initializer scheme, long n, Generator? generator = null) => scheme switch
     {
-        Initializer.Henaff => Henaff(rand(n / 2, float64, generator: generator)),
-        Initializer.Cayley => Cayley(rand(n / 2, float64, generator: generator)),
+        Initializer.Henaff => Henaff(rand(n / 2, float64, generator: generator), n),
+        Initializer.Cayley => Cayley(rand(n / 2, float64, generator: generator), n),
         Initializer.Random => RandomOrthogonal(n, generator),
         _ => throw new ArgumentException($"not an orthogonal initialiser: {SeedNames.Of(scheme)} (expected henaff, cayley or random)", nameof(scheme)),
     };
 
-    /// <summary>henaff: s_k = −π + π·u_k, u ~ U[0,1) (i.e. s ~ U(−π, 0)).</summary>
-    public static Tensor Henaff(Tensor uniform01) => BlockDiagonal(-Math.PI + Math.PI * uniform01.to_type(float64), (uniform01.shape[0]) * 2);
+    /// <summary>henaff: s_k = −π + π·u_k, u ~ U[0,1) (i.e. s ~ U(−π, 0)); an n×n coordinate (default 2·len(u)).</summary>
+    public static Tensor Henaff(Tensor uniform01, long? n = null)
+        => BlockDiagonal(-Math.PI + Math.PI * uniform01.to_type(float64), n ?? uniform01.shape[0] * 2);
 
-    /// <summary>cayley: u ~ U(0, π/2), s_k = −sqrt((1 − cos u)/(1 + cos u)).</summary>
-    public static Tensor Cayley(Tensor uniform01) => CayleyFromAngles((Math.PI / 2) * uniform01.to_type(float64));
+    /// <summary>cayley: u ~ U(0, π/2), s_k = −sqrt((1 − cos u)/(1 + cos u)); an n×n coordinate (default 2·len(u)).</summary>
+    public static Tensor Cayley(Tensor uniform01, long? n = null) => CayleyFromAngles((Math.PI / 2) * uniform01.to_type(float64), n);
 
-    /// <summary>cayley from angles u ∈ [0, π/2): s_k = −sqrt((1 − cos u)/(1 + cos u)).</summary>
-    public static Tensor CayleyFromAngles(Tensor u)
+    /// <summary>cayley from angles u ∈ [0, π/2): s_k = −sqrt((1 − cos u)/(1 + cos u)); for odd n the last row/column stays zero.</summary>
+    public static Tensor CayleyFromAngles(Tensor u, long? n = null)
     {
         var c = u.to_type(float64).cos();
-        return BlockDiagonal(-((1 - c) / (1 + c)).sqrt(), u.shape[0] * 2);
+        return BlockDiagonal(-((1 - c) / (1 + c)).sqrt(), n ?? u.shape[0] * 2);
     }
 
     /// <summary>
