@@ -42,7 +42,7 @@ public static class Trainer
         control.Validate();
         set_num_threads(options.Threads);
         task.LoadData();
-        var generators = new RunGenerators();
+        using var generators = new RunGenerators();
         generators.Seed(options.RandomSeed);
         task.Build(generators);
         long parameters = task.Model.parameters().Sum(p => p.numel());

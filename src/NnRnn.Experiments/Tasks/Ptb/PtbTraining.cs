@@ -85,8 +85,8 @@ public sealed class PtbTraining(PtbOptions options) : TrainingTask<PtbTraining.S
 
     public override void Build(RunGenerators generators)
     {
-        cell = CellFactory.Create(options.CellSpec(options.Emsize));
-        model = new LanguageModel(cell, corpus!.Vocabulary.Count) { Mode = options.Unroll };
+        cell = CellFactory.Create(options.CellSpec(options.Emsize) with { Generator = generators.Initialization });
+        model = new LanguageModel(cell, corpus!.Vocabulary.Count, generators.Initialization) { Mode = options.Unroll };
         optimizer = new RecurrentOptimizer(model, cell, options.OptimizerSettings());
         trainData = PtbCorpus.Batchify(corpus.Train, options.Batch);
         validData = PtbCorpus.Batchify(corpus.Valid, options.EvalBatch);

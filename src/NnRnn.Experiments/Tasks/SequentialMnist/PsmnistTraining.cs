@@ -86,9 +86,11 @@ public sealed class PsmnistTraining(PsmnistOptions options) : TrainingTask<Psmni
 
     public override void Build(RunGenerators generators)
     {
-        cell = CellFactory.Create(options.CellSpec(1));
-        model = new SequenceClassifier(cell, SequentialMnist.Classes) { Mode = options.Unroll };
-        best = new SequenceClassifier(CellFactory.Create(options.CellSpec(1)), SequentialMnist.Classes) { Mode = options.Unroll };
+        var spec = options.CellSpec(1) with { Generator = generators.Initialization };
+        cell = CellFactory.Create(spec);
+        model = new SequenceClassifier(cell, SequentialMnist.Classes, generator: generators.Initialization) { Mode = options.Unroll };
+        // best's initial values are overwritten before use; drawn from the run's generator all the same
+        best = new SequenceClassifier(CellFactory.Create(spec), SequentialMnist.Classes, generator: generators.Initialization) { Mode = options.Unroll };
         optimizer = new RecurrentOptimizer(model, cell, options.OptimizerSettings());
         shuffle = new Generator((ulong)options.RandomSeed);
         epochStart = shuffle.get_state();
