@@ -38,6 +38,16 @@ public static class TrainingCommand
             {
                 throw binder.ToOptionError(e);
             }
+            catch (RunLockedException e)
+            {
+                Console.Error.WriteLine($"nnrnn: error: {e.Message}");
+                return ExitCodes.Locked;
+            }
+            catch (RunFinishedException e)
+            {
+                Console.WriteLine(e.Message);
+                return 0;
+            }
         }));
         return command;
 
@@ -52,18 +62,23 @@ public static class TrainingCommand
                 var given = binder.Given(r).Concat(r.GetResult(output) is { Implicit: false } ? [output.Name] : []);
                 ResumeOptions.RejectWithResume(given);
                 dir = resumeDir;
-                summary = Trainer.Resume<TOptions>(dir, control, new TDisplay());
+                summary = Trainer.Resume<TOptions>(dir, control, new TDisplay(), new WarningLine());
             }
             else
             {
                 var options = binder.Bind(r);   // Trainer.Run validates
                 dir = r.GetValue(output) ?? RunDirectory.DefaultPath(name, SeedNames.Of(options.NetType));
-                summary = Trainer.Run(options, dir, control, new TDisplay());
+                summary = Trainer.Run(options, dir, control, new TDisplay(), new WarningLine());
             }
             if (summary is null)
             {
                 Console.WriteLine(ResumeOptions.StoppedMessage(name, dir));
                 return 0;
+            }
+            if (summary is DivergedSummary diverged)
+            {
+                Console.Error.WriteLine($"nnrnn: {diverged.Divergence.Message}; stopped, no checkpoint of non-finite parameters (run directory: {dir})");
+                return ExitCodes.Diverged;
             }
             Report.Summary(summary.Headline());
             Console.WriteLine($"run directory: {dir}");

@@ -81,6 +81,9 @@ public abstract record RunOptions
     [JsonPropertyName("threads"), Description("CPU threads for tensor ops")]
     public int Threads { get; init; } = 1;
 
+    /// <summary>The task's command name (copytask, adding, psmnist, ptb), recorded in options.json as <c>task</c>.</summary>
+    [JsonIgnore] public abstract string TaskName { get; }
+
     /// <summary>The task's part of the training loop, for these (validated, resolved) options.</summary>
     public abstract TrainingTask CreateTask();
 

@@ -41,7 +41,7 @@ public sealed class PsmnistTraining(PsmnistOptions options) : TrainingTask<Psmni
     private Tensor? order;
     private Stopwatch epochWatch = new();
     private int bestEpoch;
-    private double lossSum, bestValidLoss, bestValidAccuracy;
+    private double lossSum, bestValidLoss, bestValidAccuracy, lastValidLoss = double.NaN;
     private long correct, seen;
 
     /// <summary>The checkpoint's bookkeeping (JSON names as written by earlier versions).</summary>
@@ -168,9 +168,13 @@ public sealed class PsmnistTraining(PsmnistOptions options) : TrainingTask<Psmni
         order!.Dispose();
         double trainLoss = lossSum / seen, trainAccuracy = correct / (double)seen;
         var (validLoss, validAccuracy) = Evaluate(model!, Data, SequentialMnistSplit.Validation, options.Batch);
-        bool improved = bestEpoch == 0 || validAccuracy > bestValidAccuracy
-                        || (validAccuracy == bestValidAccuracy && validLoss < bestValidLoss);
         int epoch = position.Epoch + 1;
+        if (!double.IsFinite(validLoss)) throw new RunDivergedException(new(position.Updates, epoch, "validation loss", validLoss));
+        lastValidLoss = validLoss;
+        // an exploded model is never the best one, whatever its accuracy
+        bool improved = Divergence.UsableValidationLoss(validLoss, SequentialMnist.Classes)
+                        && (bestEpoch == 0 || validAccuracy > bestValidAccuracy
+                            || (validAccuracy == bestValidAccuracy && validLoss < bestValidLoss));
         if (improved)
         {
             best!.CopyFrom(model!);
@@ -187,6 +191,8 @@ public sealed class PsmnistTraining(PsmnistOptions options) : TrainingTask<Psmni
 
     public override RunSummary Finish(RunDirectory directory, double seconds, long parameters)
     {
+        if (bestEpoch == 0)
+            throw new RunDivergedException(new(options.Epochs * (long)UpdatesPerEpoch, options.Epochs, "validation loss of every epoch", lastValidLoss));
         var (testLoss, testAccuracy) = Evaluate(best!, Data, SequentialMnistSplit.Test, options.Batch);
         return new PsmnistSummary
         {
