@@ -64,7 +64,7 @@ public sealed class RecurrentOptimizer : IDisposable
         else
         {
             using var scope = NewDisposeScope();
-            GradientNorm = withGradient.Length == 0 ? 0 : stack(withGradient.Select(p => p.grad!.norm())).norm().item<float>();
+            GradientNorm = withGradient.Length == 0 ? 0 : stack(withGradient.Select(p => p.grad!.norm().to_type(ScalarType.Float64))).norm().item<double>();
         }
     }
 
