@@ -6,7 +6,10 @@ using static TorchSharp.torch;
 
 namespace NnRnn.Tests;
 
-/// <summary>The only tests that touch libtorch's global generator: they must not run beside others that might.</summary>
+/// <summary>
+/// Tests that seed libtorch's global generator (manual_seed) and build models from it run here, one
+/// after another; training runs own their generators, so every other test runs in parallel.
+/// </summary>
 [CollectionDefinition(nameof(GlobalGenerator), DisableParallelization = true)]
 public sealed class GlobalGenerator;
 

@@ -13,6 +13,9 @@ public static class CheckpointFiles
     /// <summary>Where a damaged newest checkpoint is moved (kept for inspection, never read again).</summary>
     public const string Damaged = "checkpoint.damaged.bin";
 
+    /// <summary>A new checkpoint, complete, waiting to be renamed in (a kill may leave it; it is discarded on resume).</summary>
+    public const string Next = "checkpoint.next";
+
     /// <summary>Test hook: milliseconds to pause inside every checkpoint write (the soak test kills processes there).</summary>
     public const string PauseVariable = "NNRNN_TEST_CHECKPOINT_PAUSE_MS";
 
@@ -20,11 +23,11 @@ public static class CheckpointFiles
     public static void Save(string directory, Checkpoint checkpoint)
     {
         var newest = Path.Combine(directory, Newest);
-        var temp = Path.Combine(directory, "checkpoint.new.tmp");
-        checkpoint.Save(temp);                      // complete and flushed before anything moves
+        var next = Path.Combine(directory, Next);
+        checkpoint.Save(next);                      // complete and flushed (via next.tmp) before anything moves
         if (File.Exists(newest)) File.Move(newest, Path.Combine(directory, Previous), overwrite: true);
         TestPause();
-        File.Move(temp, newest, overwrite: true);
+        File.Move(next, newest, overwrite: true);
     }
 
     /// <summary>

@@ -40,11 +40,11 @@ public sealed class RunDirectory
 
     /// <summary>
     /// A directory left by a run killed before its first checkpoint: nothing but its lock file,
-    /// temporary files, options.json and metrics.csv (no checkpoint, no summary, no model).
+    /// temporary files, options.json, metrics.csv and an unfinished first checkpoint (no checkpoint.bin, no summary, no model).
     /// </summary>
     public static bool IsAbandoned(string path) => Directory.EnumerateFileSystemEntries(path).All(entry =>
         System.IO.File.Exists(entry) && System.IO.Path.GetFileName(entry) is var name
-        && (name is RunLock.FileName or "options.json" or "metrics.csv" || name.EndsWith(".tmp", StringComparison.Ordinal)));
+        && (name is RunLock.FileName or "options.json" or "metrics.csv" or CheckpointFiles.Next || name.EndsWith(".tmp", StringComparison.Ordinal)));
 
     /// <summary>Deletes what an abandoned run left (call with the directory's lock held); the lock file stays.</summary>
     public void ClearAbandoned()

@@ -117,6 +117,7 @@ public sealed class RunSession : IDisposable
         try
         {
             foreach (var stale in System.IO.Directory.GetFiles(path, "*.tmp")) File.Delete(stale);
+            File.Delete(directory.File(CheckpointFiles.Next));
             var (checkpoint, notice) = CheckpointFiles.LoadNewest(path);
             int rows = checkpoint?.Meta[RowsKey]?.GetValue<int>() ?? 0;
             var (metrics, kept) = MetricsLog.Reopen(directory.File("metrics.csv"), columns, rows);
