@@ -77,7 +77,7 @@ public static class TrainingCommand
             }
             if (summary is DivergedSummary diverged)
             {
-                Console.Error.WriteLine($"nnrnn: {diverged.Divergence.Message}; stopped, no checkpoint of non-finite parameters (run directory: {dir})");
+                Console.Error.WriteLine($"nnrnn: {diverged.Divergence.Message}; the run stopped, its last checkpoint kept (run directory: {dir})");
                 return ExitCodes.Diverged;
             }
             Report.Summary(summary.Headline());
