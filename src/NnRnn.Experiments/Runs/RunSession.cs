@@ -109,6 +109,19 @@ public sealed class RunSession : IDisposable
     /// <summary>True when the run in <paramref name="path"/> has ended (its summary.json exists): resuming it changes nothing.</summary>
     public static bool IsFinished(string path) => File.Exists(Path.Combine(path, SummaryFile));
 
+    /// <summary>The status an ended run's summary.json records (finished or diverged; finished when it predates the status).</summary>
+    public static string EndStatus(string path)
+    {
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(Path.Combine(path, SummaryFile)))?["status"]?.GetValue<string>() ?? "finished";
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            return "finished";
+        }
+    }
+
     /// <summary>Opens an existing run directory, locked, to continue it from its newest usable checkpoint.</summary>
     public static RunSession Resume(string path, RunControl control, params string[] columns)
     {

@@ -39,7 +39,7 @@ public static class Trainer
         where TOptions : RunOptions, new()
     {
         var options = RunSession.ReadOptions<TOptions>(runDir);
-        if (RunSession.IsFinished(runDir)) throw new RunFinishedException(runDir, options.TaskName);
+        if (RunSession.IsFinished(runDir)) throw new RunFinishedException(runDir, options.TaskName, RunSession.EndStatus(runDir));
         options.Validate();
         control ??= new();
         using var task = options.CreateTask();
@@ -155,8 +155,8 @@ public static class Trainer
 }
 
 /// <summary>Resuming a run that has ended (its summary.json exists): nothing is done, nothing is changed.</summary>
-public sealed class RunFinishedException(string directory, string task)
-    : Exception($"{directory} is a finished {task} run (summary.json exists); nothing to resume")
+public sealed class RunFinishedException(string directory, string task, string status)
+    : Exception($"{directory} is a {status} {task} run (summary.json exists); nothing to resume")
 {
     public string Directory { get; } = directory;
 }
