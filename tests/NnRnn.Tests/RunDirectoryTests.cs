@@ -155,6 +155,21 @@ public sealed class RunDirectoryTests : IDisposable
         Assert.Equal(9, Checkpoint.Load(Path.Combine(dir, CheckpointFiles.Newest)).Meta["step"]!.GetValue<long>());
     }
 
+    [Fact]
+    public void The_task_of_an_options_file_without_one_is_recognised_by_its_option_names()
+    {
+        RunOptions[] all = [new CopyTaskOptions(), new AddingOptions(), new PsmnistOptions(), new PtbOptions()];
+        foreach (var options in all)
+        {
+            var json = System.Text.Json.JsonSerializer.SerializeToNode(options, options.GetType())!.AsObject();
+            Assert.Equal(options.TaskName, RunKinds.Infer(json));
+            json.Remove("lr");                                        // an older file holds fewer options
+            Assert.Equal(options.TaskName, RunKinds.Infer(json));
+        }
+        Assert.Null(RunKinds.Infer(new System.Text.Json.Nodes.JsonObject { ["nhid"] = 8 }));          // every task has it
+        Assert.Null(RunKinds.Infer(new System.Text.Json.Nodes.JsonObject { ["no-such-option"] = 1 }));
+    }
+
     private sealed class Warnings : ITrainingObserver
     {
         public List<string> Lines { get; } = [];
