@@ -8,10 +8,14 @@ public sealed class ResumeOptions
 {
     private readonly Option<string?> resume = new("--resume") { Description = "continue the run in RUN_DIR from its last checkpoint (its options.json gives every other option)" };
     private readonly Option<int> every;
+    private readonly int defaultEvery;
     private readonly Option<int?> stopAfter = new("--stop-after") { Description = "stop after N updates in this session, without a final checkpoint (as a kill would)" };
 
     public ResumeOptions(int defaultEvery, string unit)
-        => every = CommandLine.Option("--checkpoint-every", $"write checkpoint.bin every N {unit}", defaultEvery);
+    {
+        this.defaultEvery = defaultEvery;
+        every = CommandLine.Option("--checkpoint-every", $"write checkpoint.bin every N {unit} (recorded in options.json; a resumed run keeps it unless given again)", defaultEvery);
+    }
 
     public void AddTo(Command command)
     {
@@ -22,7 +26,9 @@ public sealed class ResumeOptions
 
     public string? ResumeDirectory(ParseResult r) => r.GetValue(resume);
 
-    public RunControl Control(ParseResult r) => new(r.GetValue(every), r.GetValue(stopAfter));
+    /// <summary>The run control; --checkpoint-every only when given (else the run's recorded value, or the default).</summary>
+    public RunControl Control(ParseResult r)
+        => new(r.GetResult(every) is { Implicit: false } ? r.GetValue(every) : null, r.GetValue(stopAfter), defaultEvery);
 
     /// <summary>With --resume the run's own options apply: other task options are an error.</summary>
     public static void RejectWithResume(IEnumerable<string> given)

@@ -40,6 +40,16 @@ public static class TrainingCommand
             {
                 throw binder.ToOptionError(e);
             }
+            catch (RunLockedException e)
+            {
+                Console.Error.WriteLine($"nnrnn: error: {e.Message}");
+                return ExitCodes.Locked;
+            }
+            catch (RunFinishedException e)
+            {
+                Console.WriteLine(e.Message);
+                return 0;
+            }
         }));
         return command;
 
@@ -56,7 +66,7 @@ public static class TrainingCommand
                 dir = resumeDir;
                 if (Directory.Exists(dir)) OutputLocation.CheckWritable(dir, "--resume");
                 CheckRunOptions(dir);
-                summary = Trainer.Resume<TOptions>(dir, control, new TDisplay());
+                summary = Trainer.Resume<TOptions>(dir, control, new TDisplay(), new WarningLine());
             }
             else
             {
@@ -74,12 +84,17 @@ public static class TrainingCommand
                 }
                 dir = r.GetValue(output) ?? RunDirectory.DefaultPath(name, SeedNames.Of(options.NetType));
                 OutputLocation.CheckWritable(dir, output.Name);
-                summary = Trainer.Run(options, dir, control, new TDisplay());
+                summary = Trainer.Run(options, dir, control, new TDisplay(), new WarningLine());
             }
             if (summary is null)
             {
                 Console.WriteLine(ResumeOptions.StoppedMessage(name, dir));
                 return 0;
+            }
+            if (summary is DivergedSummary diverged)
+            {
+                Console.Error.WriteLine($"nnrnn: {diverged.Divergence.Message}; the run stopped, its last checkpoint kept (run directory: {dir})");
+                return ExitCodes.Diverged;
             }
             Report.Summary(summary.Headline());
             Console.WriteLine($"run directory: {dir}");

@@ -110,6 +110,8 @@ public sealed class BehaviourTests : IDisposable
         }
         var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(recorded, "summary.json")))!.AsObject();
         var written = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))!.AsObject();
+        // summaries recorded before runs had a status: a run that ends normally says "finished"
+        if (!summary.ContainsKey("status") && written["status"]?.GetValue<string>() == "finished") written.Remove("status");
         Assert.Equal(summary.Select(p => p.Key).Order(), written.Select(p => p.Key).Order());
         foreach (var (key, value) in summary)
             if (!Timing.Contains(key)) AssertSame(exact, $"summary {key}", value!.ToJsonString(), written[key]!.ToJsonString());

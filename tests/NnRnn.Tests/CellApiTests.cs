@@ -6,6 +6,7 @@ using Xunit;
 namespace NnRnn.Tests;
 
 /// <summary>The cell API a TorchSharp user sees: forward(x, state?) and a disposable state.</summary>
+[Collection(nameof(GlobalGenerator))]   // seeds libtorch's global generator
 public class CellApiTests
 {
     [Theory]

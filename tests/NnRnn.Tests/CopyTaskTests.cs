@@ -15,6 +15,7 @@ using Xunit;
 namespace NnRnn.Tests;
 
 /// <summary>The copy task's data and a full training run with its run directory.</summary>
+[Collection(nameof(GlobalGenerator))]   // seeds libtorch's global generator
 public class CopyTaskTests
 {
     [Fact]

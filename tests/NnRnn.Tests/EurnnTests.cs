@@ -15,6 +15,7 @@ using static TorchSharp.torch;
 
 namespace NnRnn.Tests;
 
+[Collection(nameof(GlobalGenerator))]   // seeds libtorch's global generator
 public sealed class EurnnTests
 {
     private readonly ITestOutputHelper output;

@@ -7,6 +7,7 @@ using Xunit;
 namespace NnRnn.Tests;
 
 /// <summary>Gradients of every cell: finite differences in float64, fused vs per-step BPTT, Fréchet vs autograd.</summary>
+[Collection(nameof(GlobalGenerator))]   // seeds libtorch's global generator
 public class GradientTests
 {
     private static readonly string[] Nets = { "RNN", "RNN-orth", "expRNN", "nnRNN", "LSTM", "EURNN" };

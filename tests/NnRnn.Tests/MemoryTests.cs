@@ -12,6 +12,7 @@ using Xunit;
 namespace NnRnn.Tests;
 
 /// <summary>Training updates leave no tensors behind: memory stays flat over many updates.</summary>
+[Collection(nameof(GlobalGenerator))]   // seeds libtorch's global generator
 public class MemoryTests
 {
     [Theory]

@@ -12,6 +12,7 @@ using Xunit;
 namespace NnRnn.Tests;
 
 /// <summary>The orthogonal maths: expm, its Fréchet derivative, the initialisers, Λ, orthogonality under training.</summary>
+[Collection(nameof(GlobalGenerator))]   // seeds libtorch's global generator
 public class OrthogonalTests
 {
     private static Tensor SeriesExpm(Tensor a)

@@ -19,7 +19,7 @@ namespace NnRnn.Tests;
 /// Sequential MNIST: data order, split, a learning run on real Fashion-MNIST, exact resume and
 /// the command line. The fast tests use small IDX files (4×4 images) written here.
 /// </summary>
-[Collection(PsmnistCollection.Name)]
+[Collection(nameof(GlobalGenerator))]   // seeds libtorch's global generator
 public class PsmnistTests
 {
     private const int Side = 28;  // MNIST-family files must be 28×28 (784 steps)
@@ -360,15 +360,4 @@ public class PsmnistTests
             Assert.True(double.IsFinite(summary.TestLoss), net);
         }
     }
-}
-
-/// <summary>
-/// Runs the psMNIST tests apart from every other test: a run seeds libtorch's global generator and
-/// then initialises its model from it, and a test in another class drawing from it in between
-/// would change the model (the resume tests compare two runs bit for bit).
-/// </summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class PsmnistCollection
-{
-    public const string Name = "psmnist (not parallel)";
 }

@@ -15,6 +15,7 @@ using Xunit;
 namespace NnRnn.Tests;
 
 /// <summary>Character-level PTB: windows, carried state, the halving schedule, runs, resume and the CLI.</summary>
+[Collection(nameof(GlobalGenerator))]   // seeds libtorch's global generator
 public sealed class PtbTests : IDisposable
 {
     private readonly TempDir temp = new();

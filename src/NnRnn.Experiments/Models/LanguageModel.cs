@@ -19,17 +19,18 @@ public sealed class LanguageModel : nn.Module<Tensor, RecurrentState?, (Tensor L
     private readonly RecurrentCell rnn;
     private readonly Linear decoder;
 
-    public LanguageModel(RecurrentCell cell, long vocabulary) : base("LanguageModel")
+    /// <summary>The model around <paramref name="cell"/>; its initial draws come from <paramref name="generator"/> (libtorch's global one when null).</summary>
+    public LanguageModel(RecurrentCell cell, long vocabulary, Generator? generator = null) : base("LanguageModel")
     {
         if (vocabulary <= 0) throw new ArgumentException($"vocabulary size must be positive (got {vocabulary})");
         Vocabulary = vocabulary;
-        encoder = nn.Embedding(vocabulary, cell.InputSize);
+        encoder = WeightInit.Embedding(vocabulary, cell.InputSize, generator);
         rnn = cell;
-        decoder = nn.Linear(cell.OutputSize, vocabulary);
+        decoder = WeightInit.Linear(cell.OutputSize, vocabulary, hasBias: true, generator);
         using (no_grad())
         {
-            nn.init.uniform_(encoder.weight!, -InitRange, InitRange);
-            nn.init.uniform_(decoder.weight!, -InitRange, InitRange);
+            encoder.weight!.uniform_(-InitRange, InitRange, generator);
+            decoder.weight!.uniform_(-InitRange, InitRange, generator);
             nn.init.zeros_(decoder.bias!);
         }
         RegisterComponents();

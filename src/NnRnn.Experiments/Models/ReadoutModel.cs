@@ -16,13 +16,14 @@ public abstract class ReadoutModel : nn.Module<Tensor, Tensor>
     protected readonly Linear lin;
 
     /// <param name="glorotReadout">Glorot-normal read-out weights (copy task); else PyTorch's default init.</param>
-    protected ReadoutModel(string name, RecurrentCell cell, long outputs, bool glorotReadout) : base(name)
+    /// <param name="generator">The read-out's initial draws come from it (libtorch's global generator when null).</param>
+    protected ReadoutModel(string name, RecurrentCell cell, long outputs, bool glorotReadout, Generator? generator = null) : base(name)
     {
         if (outputs <= 0) throw new ArgumentException($"the read-out needs a positive number of outputs (got {outputs})");
         rnn = cell;
-        lin = nn.Linear(cell.OutputSize, outputs);
+        lin = WeightInit.Linear(cell.OutputSize, outputs, hasBias: true, generator);
         if (glorotReadout)
-            using (no_grad()) nn.init.xavier_normal_(lin.weight!);
+            WeightInit.Apply(lin.weight!, Initializer.Xavier, nameof(glorotReadout), generator);
     }
 
     public RecurrentCell Cell => rnn;

@@ -13,8 +13,8 @@ namespace NnRnn.Experiments.Models;
 /// </summary>
 public sealed class SequenceClassifier : ReadoutModel
 {
-    public SequenceClassifier(RecurrentCell cell, long classes, bool glorotReadout = false)
-        : base("SequenceClassifier", cell, classes, glorotReadout)
+    public SequenceClassifier(RecurrentCell cell, long classes, bool glorotReadout = false, Generator? generator = null)
+        : base("SequenceClassifier", cell, classes, glorotReadout, generator)
         => RegisterComponents();
 
     /// <summary>x [T, B, in] → logits [B, classes] from the features after the last step.</summary>

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -11,12 +12,15 @@ namespace NnRnn.Experiments.Runs;
 /// <summary>
 /// Everything needed to continue a run exactly: the model, both optimizers, every random
 /// generator and any carried tensors (named binary sections), plus JSON metadata (position,
-/// schedule, best scores). One file, written to a temporary name and renamed, so a run killed
-/// during a write still has its previous checkpoint.
+/// schedule, best scores). One file ending in a SHA-256 of its contents, written to a temporary name
+/// and renamed; <see cref="CheckpointFiles"/> keeps the previous one beside it.
 /// </summary>
 public sealed class Checkpoint
 {
-    private const string Magic = "NNRNNCK1";
+    private const string Magic = "NNRNNCK2";
+    // Checkpoints written before the checksum (no trailer); still read, e.g. the behaviour fixtures' stopped runs.
+    private const string LegacyMagic = "NNRNNCK1";
+    private const int HashSize = 32;
     private readonly Dictionary<string, byte[]> sections = new();
 
     /// <summary>Position and bookkeeping of the run (task-specific keys).</summary>
@@ -80,25 +84,44 @@ public sealed class Checkpoint
 
     public bool Has(string name) => sections.ContainsKey(name);
 
-    /// <summary>Writes atomically (temporary file in the same directory, then rename).</summary>
+    /// <summary>
+    /// The file's bytes: magic, metadata, sections, then a SHA-256 of everything before it, so a
+    /// flipped bit or a truncation is found on load instead of resuming from a damaged state.
+    /// </summary>
+    public byte[] ToBytes()
+    {
+        using var memory = new MemoryStream();
+        using (var w = new BinaryWriter(memory, Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(Magic);
+            w.Write(Meta.ToJsonString());
+            w.Write(sections.Count);
+            foreach (var (name, bytes) in sections)
+            {
+                w.Write(name);
+                w.Write(bytes.Length);
+                w.Write(bytes);
+            }
+        }
+        memory.Write(SHA256.HashData(memory.GetBuffer().AsSpan(0, (int)memory.Length)));
+        return memory.ToArray();
+    }
+
+    /// <summary>Writes atomically (temporary file in the same directory, flushed to disk, then renamed).</summary>
     public void Save(string path)
     {
+        var bytes = ToBytes();
         var temp = path + ".tmp";
         try
         {
             using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
-            using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
             {
-                w.Write(Magic);
-                w.Write(Meta.ToJsonString());
-                w.Write(sections.Count);
-                foreach (var (name, bytes) in sections)
-                {
-                    w.Write(name);
-                    w.Write(bytes.Length);
-                    w.Write(bytes);
-                }
-                w.Flush();
+                // A test hook (the kill-and-resume soak test): pause halfway through the write so that kills land inside it.
+                int half = bytes.Length / 2;
+                stream.Write(bytes, 0, half);
+                stream.Flush();
+                CheckpointFiles.TestPause();
+                stream.Write(bytes, half, bytes.Length - half);
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, path, overwrite: true);
@@ -109,25 +132,34 @@ public sealed class Checkpoint
         }
     }
 
+    /// <summary>Reads and verifies a checkpoint; a damaged, truncated or foreign file throws <see cref="InvalidDataException"/>.</summary>
     public static Checkpoint Load(string path)
     {
+        var bytes = File.ReadAllBytes(path);
         try
         {
-            using var stream = File.OpenRead(path);
-            using var r = new BinaryReader(stream, Encoding.UTF8);
-            if (r.ReadString() != Magic) throw new InvalidDataException($"{path}: not an nnrnn checkpoint");
+            using var r = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
+            var magic = r.ReadString();
+            if (magic == Magic)
+            {
+                if (bytes.Length < HashSize || !SHA256.HashData(bytes.AsSpan(0, bytes.Length - HashSize)).AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - HashSize)))
+                    throw new InvalidDataException($"{path}: checksum mismatch (damaged or truncated)");
+            }
+            else if (magic != LegacyMagic) throw new InvalidDataException($"{path}: not an nnrnn checkpoint");
             var checkpoint = new Checkpoint { Meta = JsonNode.Parse(r.ReadString())!.AsObject() };
             int count = r.ReadInt32();
             for (int i = 0; i < count; i++)
             {
                 var name = r.ReadString();
-                checkpoint.sections[name] = r.ReadBytes(r.ReadInt32());
+                int length = r.ReadInt32();
+                if (length < 0 || length > bytes.Length) throw new InvalidDataException($"{path}: damaged section '{name}'");
+                checkpoint.sections[name] = r.ReadBytes(length);
             }
             return checkpoint;
         }
-        catch (EndOfStreamException)
+        catch (Exception e) when (e is EndOfStreamException or JsonException or FormatException or InvalidOperationException)
         {
-            throw new InvalidDataException($"{path}: truncated checkpoint");
+            throw new InvalidDataException($"{path}: truncated or damaged checkpoint");
         }
     }
 

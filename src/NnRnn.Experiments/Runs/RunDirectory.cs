@@ -13,7 +13,7 @@ namespace NnRnn.Experiments.Runs;
 public sealed class RunDirectory
 {
     // A diverged run has NaN or infinite losses: written as "NaN", "Infinity", "-Infinity".
-    private static readonly JsonSerializerOptions Json = new()
+    internal static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
@@ -23,15 +23,34 @@ public sealed class RunDirectory
 
     public string Path { get; }
 
-    /// <summary>Creates a new, empty run directory (an existing non-empty one is refused).</summary>
+    /// <summary>
+    /// Creates a new, empty run directory. An existing non-empty one is refused, unless it holds only
+    /// what a run killed before its first checkpoint leaves (see <see cref="IsAbandoned"/>): that one
+    /// is reused once its lock is taken (<see cref="ClearAbandoned"/>).
+    /// </summary>
     public static RunDirectory Create(string path)
     {
-        if (Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any())
-            throw new ArgumentException($"--out: '{path}' already exists and is not empty");
         if (System.IO.File.Exists(path))
             throw new ArgumentException($"--out: '{path}' is a file");
+        if (Directory.Exists(path) && Directory.EnumerateFileSystemEntries(path).Any() && !IsAbandoned(path))
+            throw new ArgumentException($"--out: '{path}' already exists and is not empty");
         Directory.CreateDirectory(path);
         return new RunDirectory(path);
+    }
+
+    /// <summary>
+    /// A directory left by a run killed before its first checkpoint: nothing but its lock file,
+    /// temporary files, options.json, metrics.csv and an unfinished first checkpoint (no checkpoint.bin, no summary, no model).
+    /// </summary>
+    public static bool IsAbandoned(string path) => Directory.EnumerateFileSystemEntries(path).All(entry =>
+        System.IO.File.Exists(entry) && System.IO.Path.GetFileName(entry) is var name
+        && (name is RunLock.FileName or "options.json" or "metrics.csv" or CheckpointFiles.Next || name.EndsWith(".tmp", StringComparison.Ordinal)));
+
+    /// <summary>Deletes what an abandoned run left (call with the directory's lock held); the lock file stays.</summary>
+    public void ClearAbandoned()
+    {
+        foreach (var entry in Directory.EnumerateFiles(Path))
+            if (System.IO.Path.GetFileName(entry) != RunLock.FileName) System.IO.File.Delete(entry);
     }
 
     /// <summary>An existing run directory (to resume it).</summary>

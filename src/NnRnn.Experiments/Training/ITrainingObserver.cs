@@ -12,13 +12,16 @@ public interface ITrainingObserver
     /// <summary>Data and model are ready, the run directory is open (fresh or resumed).</summary>
     void RunStarted(RunStarted run) { }
 
+    /// <summary>Something the user should know, one line (e.g. resuming from the previous checkpoint because the newest is damaged).</summary>
+    void Warned(string message) { }
+
     /// <summary>After every update.</summary>
     void Updated(UpdateProgress update) { }
 
     /// <summary>After a row was appended to metrics.csv (every update or every epoch, by task).</summary>
     void MetricsRowWritten(MetricsRow row) { }
 
-    /// <summary>The run finished (summary written) or this session stopped early (<see cref="RunEnded.Summary"/> null).</summary>
+    /// <summary>The run finished or diverged (summary written) or this session stopped early (<see cref="RunEnded.Summary"/> null).</summary>
     void RunEnded(RunEnded end) { }
 }
 
@@ -57,6 +60,8 @@ internal sealed class Observers(IEnumerable<ITrainingObserver> observers) : ITra
     private readonly ITrainingObserver[] all = observers.ToArray();
 
     public void RunStarted(RunStarted run) { foreach (var o in all) o.RunStarted(run); }
+
+    public void Warned(string message) { foreach (var o in all) o.Warned(message); }
 
     public void Updated(UpdateProgress update) { foreach (var o in all) o.Updated(update); }
 

@@ -4,17 +4,32 @@ using static TorchSharp.torch;
 namespace NnRnn.Experiments.Training;
 
 /// <summary>
-/// The random generators a run owns and checkpoints: libtorch's global generator (initialisation,
-/// seeded with <c>--random-seed</c>) and the tasks' own (data, shuffling). Every generator a run
-/// draws from is registered here, so a checkpoint restores them all.
+/// The random generators a run owns and checkpoints: <see cref="Initialization"/> (every parameter's
+/// initial draw, seeded with <c>--random-seed</c>) and the tasks' own (data, shuffling). Nothing on
+/// the training path draws from libtorch's global generator, so two runs in one process (two
+/// threads) never interleave their draws; a checkpoint restores every registered generator.
 /// </summary>
-public sealed class RunGenerators
+public sealed class RunGenerators : IDisposable
 {
-    private const string GlobalName = "rng.global";
+    private const string InitializationName = "rng.init";
+    // Checkpoints written before the run owned its initialisation generator stored the global one here.
+    private const string LegacyGlobalName = "rng.global";
     private readonly List<(string Name, Func<Tensor> State, Action<Tensor> Restore)> generators = [];
+    private Generator? initialization;
 
-    /// <summary>Seeds the global generator (before the model is built).</summary>
-    public void Seed(long seed) => manual_seed(seed);
+    /// <summary>The generator every parameter's initial value is drawn from (after <see cref="Seed"/>).</summary>
+    public Generator Initialization => initialization ?? throw new InvalidOperationException("the run's generators are not seeded yet");
+
+    /// <summary>
+    /// Seeds the initialisation generator (before the model is built). A generator seeded with s
+    /// gives the same stream as libtorch's global one after manual_seed(s), so runs keep the numbers
+    /// they had when initialisation used the global generator.
+    /// </summary>
+    public void Seed(long seed)
+    {
+        initialization?.Dispose();
+        initialization = new Generator((ulong)seed);
+    }
 
     /// <summary>A task generator, checkpointed with its current state.</summary>
     public void Add(string name, Generator generator) => Add(name, generator.get_state, state => generator.set_state(state));
@@ -29,15 +44,18 @@ public sealed class RunGenerators
             var tensor = state();
             checkpoint.PutTensor(name, tensor);
         }
-        using var global = get_rng_state();
-        checkpoint.PutTensor(GlobalName, global);
+        using var init = Initialization.get_state();
+        checkpoint.PutTensor(InitializationName, init);
     }
 
     public void Load(Checkpoint checkpoint)
     {
         foreach (var (name, _, restore) in generators)
             using (var state = checkpoint.GetTensor(name)) restore(state);
-        using var global = checkpoint.GetTensor(GlobalName);
-        set_rng_state(global);
+        var saved = checkpoint.Has(InitializationName) ? InitializationName : LegacyGlobalName;
+        using var init = checkpoint.GetTensor(saved);
+        Initialization.set_state(init);
     }
+
+    public void Dispose() => initialization?.Dispose();
 }

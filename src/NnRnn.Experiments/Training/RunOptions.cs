@@ -115,6 +115,9 @@ public abstract record RunOptions
     /// <summary>What the task builds around the cell (input width, outputs, embedding), for parameter counts.</summary>
     public abstract Models.ModelShape ModelShape();
 
+    /// <summary>The task's command name (copytask, adding, psmnist, ptb), recorded in options.json as <c>task</c>.</summary>
+    [JsonIgnore] public abstract string TaskName { get; }
+
     /// <summary>The task's part of the training loop, for these (validated, resolved) options.</summary>
     public abstract TrainingTask CreateTask();
 

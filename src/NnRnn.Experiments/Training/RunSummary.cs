@@ -9,6 +9,9 @@ namespace NnRnn.Experiments.Training;
 /// </summary>
 public abstract record RunSummary
 {
+    /// <summary>finished (the run's end) or diverged (stopped on a non-finite value); first in summary.json.</summary>
+    [JsonPropertyName("status"), JsonPropertyOrder(-1)] public RunStatus Status { get; init; } = RunStatus.Finished;
+
     [JsonPropertyName("task")] public required string Task { get; init; }
     [JsonPropertyName("net_type")] public required string NetType { get; init; }
     [JsonPropertyName("seconds"), Headline(90)] public double Seconds { get; init; }
@@ -21,6 +24,17 @@ public abstract record RunSummary
             .Where(p => p.Order is not null)
             .OrderBy(p => p.Order)
             .Select(p => (p.Property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? p.Property.Name, p.Property.GetValue(this)));
+}
+
+/// <summary>How a run ended (summary.json's <c>status</c>).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<RunStatus>))]
+public enum RunStatus
+{
+    /// <summary>Every update and epoch ran.</summary>
+    [JsonStringEnumMemberName("finished")] Finished,
+
+    /// <summary>A non-finite loss, gradient norm or validation loss stopped the run (exit code 3).</summary>
+    [JsonStringEnumMemberName("diverged")] Diverged,
 }
 
 /// <summary>Marks a summary entry shown at the end of a run; <paramref name="order"/> sorts them.</summary>

@@ -1,5 +1,6 @@
 using NnRnn.Nonlinearities;
 using NnRnn.Orthogonal;
+using static TorchSharp.torch;
 
 namespace NnRnn.Cells;
 
@@ -14,6 +15,7 @@ namespace NnRnn.Cells;
 /// <param name="Gradient">How gradients reach an orthogonal factor's skew coordinate.</param>
 /// <param name="Capacity">EURNN: rotation layers (tunable space).</param>
 /// <param name="Fft">EURNN: the FFT-style arrangement.</param>
+/// <param name="Generator">Every initial draw comes from it (libtorch's global generator when null); a training run passes its own.</param>
 public sealed record CellSpec(
     NetType NetType,
     long InputSize,
@@ -24,7 +26,8 @@ public sealed record CellSpec(
     double Delta = 1e-4,
     OrthogonalGradient Gradient = OrthogonalGradient.Frechet,
     int Capacity = 2,
-    bool Fft = false);
+    bool Fft = false,
+    Generator? Generator = null);
 
 /// <summary>Builds a cell from a <see cref="CellSpec"/>; the cell's constructor checks the values.</summary>
 public static class CellFactory
@@ -39,12 +42,12 @@ public static class CellFactory
         {
             return spec.NetType switch
             {
-                NetType.Rnn => new VanillaRnnCell(spec.InputSize, spec.HiddenSize, spec.Activation, spec.RecurrentInit, spec.InputInit),
-                NetType.RnnOrth => new VanillaRnnCell(spec.InputSize, spec.HiddenSize, spec.Activation, spec.RecurrentInit, spec.InputInit, orthogonalInit: true),
-                NetType.ExpRnn => new ExpRnnCell(spec.InputSize, spec.HiddenSize, spec.Activation, spec.RecurrentInit, spec.InputInit, spec.Gradient),
-                NetType.NnRnn => new NnRnnCell(spec.InputSize, spec.HiddenSize, spec.Activation, spec.RecurrentInit, spec.InputInit, spec.Delta, spec.Gradient),
-                NetType.Lstm => new LstmCell(spec.InputSize, spec.HiddenSize, spec.RecurrentInit),
-                NetType.Eurnn => new EurnnCell(spec.InputSize, spec.HiddenSize, spec.Capacity, spec.Fft, spec.InputInit),
+                NetType.Rnn => new VanillaRnnCell(spec.InputSize, spec.HiddenSize, spec.Activation, spec.RecurrentInit, spec.InputInit, generator: spec.Generator),
+                NetType.RnnOrth => new VanillaRnnCell(spec.InputSize, spec.HiddenSize, spec.Activation, spec.RecurrentInit, spec.InputInit, orthogonalInit: true, spec.Generator),
+                NetType.ExpRnn => new ExpRnnCell(spec.InputSize, spec.HiddenSize, spec.Activation, spec.RecurrentInit, spec.InputInit, spec.Gradient, spec.Generator),
+                NetType.NnRnn => new NnRnnCell(spec.InputSize, spec.HiddenSize, spec.Activation, spec.RecurrentInit, spec.InputInit, spec.Delta, spec.Gradient, spec.Generator),
+                NetType.Lstm => new LstmCell(spec.InputSize, spec.HiddenSize, spec.RecurrentInit, spec.Generator),
+                NetType.Eurnn => new EurnnCell(spec.InputSize, spec.HiddenSize, spec.Capacity, spec.Fft, spec.InputInit, spec.Generator),
                 _ => throw new ArgumentException($"unknown network {spec.NetType}", nameof(CellSpec.NetType)),
             };
         }

@@ -79,8 +79,8 @@ public sealed class EurnnCell : RecurrentCell
             phi.uniform_(-Math.PI, Math.PI, generator);
             omega.uniform_(-Math.PI, Math.PI, generator);
             // Glorot-normal complex weights: each part carries half the variance, so E|w|² is Glorot's.
-            WeightInit.Apply(input_re, inputInit, nameof(inputInit));
-            WeightInit.Apply(input_im, inputInit, nameof(inputInit));
+            WeightInit.Apply(input_re, inputInit, nameof(inputInit), generator);
+            WeightInit.Apply(input_im, inputInit, nameof(inputInit), generator);
             input_re.mul_(Math.Sqrt(0.5));
             input_im.mul_(Math.Sqrt(0.5));
         }

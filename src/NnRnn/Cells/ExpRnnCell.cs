@@ -18,15 +18,15 @@ public sealed class ExpRnnCell : RecurrentCell
 
     /// <summary>An expRNN cell with its recurrent matrix B = expm(skew(log)) initialised by <paramref name="recurrentInit"/> (orthogonal).</summary>
     public ExpRnnCell(long inputSize, long hiddenSize, Activation activation = Activation.ModRelu, Initializer recurrentInit = Initializer.Henaff,
-        Initializer inputInit = Initializer.Xavier, OrthogonalGradient gradient = OrthogonalGradient.Frechet)
+        Initializer inputInit = Initializer.Xavier, OrthogonalGradient gradient = OrthogonalGradient.Frechet, Generator? generator = null)
         : base("ExpRnnCell", inputSize, hiddenSize)
     {
-        U = nn.Linear(inputSize, hiddenSize, hasBias: false);
+        U = WeightInit.Linear(inputSize, hiddenSize, hasBias: false, generator);
         if (!recurrentInit.IsOrthogonal())
             throw new ArgumentException($"expRNN needs an orthogonal initialiser (henaff, cayley, random), got {SeedNames.Of(recurrentInit)}", nameof(recurrentInit));
-        WeightInit.Apply(U.weight!, inputInit, nameof(inputInit));
-        orthogonal = new OrthogonalParametrization(SkewInitializers.Create(recurrentInit, hiddenSize), gradient);
-        nonlinearity = Nonlinearity.Create(activation, hiddenSize);
+        WeightInit.Apply(U.weight!, inputInit, nameof(inputInit), generator);
+        orthogonal = new OrthogonalParametrization(SkewInitializers.Create(recurrentInit, hiddenSize, generator), gradient);
+        nonlinearity = Nonlinearity.Create(activation, hiddenSize, generator);
         RegisterComponents();
     }
 

@@ -21,14 +21,16 @@ public sealed class LstmCell : RecurrentCell
     /// </param>
     /// <param name="inputSize">Width of x_t.</param>
     /// <param name="hiddenSize">N, the hidden units.</param>
-    public LstmCell(long inputSize, long hiddenSize, Initializer recurrentInit = Initializer.Xavier) : base("LstmCell", inputSize, hiddenSize)
+    /// <param name="generator">Every initial draw comes from it (libtorch's global generator when null).</param>
+    public LstmCell(long inputSize, long hiddenSize, Initializer recurrentInit = Initializer.Xavier, Generator? generator = null)
+        : base("LstmCell", inputSize, hiddenSize)
     {
-        Wf = nn.Linear(hiddenSize + inputSize, hiddenSize);
-        Wi = nn.Linear(hiddenSize + inputSize, hiddenSize);
-        Wo = nn.Linear(hiddenSize + inputSize, hiddenSize);
-        Wg = nn.Linear(hiddenSize + inputSize, hiddenSize);
+        Wf = WeightInit.Linear(hiddenSize + inputSize, hiddenSize, true, generator);
+        Wi = WeightInit.Linear(hiddenSize + inputSize, hiddenSize, true, generator);
+        Wo = WeightInit.Linear(hiddenSize + inputSize, hiddenSize, true, generator);
+        Wg = WeightInit.Linear(hiddenSize + inputSize, hiddenSize, true, generator);
         if (!recurrentInit.IsOrthogonal())
-            foreach (var w in new[] { Wf, Wi, Wo, Wg }) WeightInit.Apply(w.weight!, recurrentInit, nameof(recurrentInit));
+            foreach (var w in new[] { Wf, Wi, Wo, Wg }) WeightInit.Apply(w.weight!, recurrentInit, nameof(recurrentInit), generator);
         RegisterComponents();
     }
 

@@ -27,8 +27,10 @@ public sealed class NnRnnCell : RecurrentCell
     /// <param name="inputInit">Initialiser of U: xavier or kaiming.</param>
     /// <param name="delta">δ, the strength of the penalty on γ (the seed's <c>alam</c>).</param>
     /// <param name="gradient">How the gradient reaches P's skew coordinate.</param>
+    /// <param name="generator">Every initial draw comes from it (libtorch's global generator when null).</param>
     public NnRnnCell(long inputSize, long hiddenSize, Activation activation = Activation.ModRelu, Initializer recurrentInit = Initializer.Cayley,
-        Initializer inputInit = Initializer.Xavier, double delta = 1e-4, OrthogonalGradient gradient = OrthogonalGradient.Frechet)
+        Initializer inputInit = Initializer.Xavier, double delta = 1e-4, OrthogonalGradient gradient = OrthogonalGradient.Frechet,
+        Generator? generator = null)
         : base("NnRnnCell", inputSize, hiddenSize)
     {
         if (hiddenSize % 2 != 0)
@@ -37,13 +39,13 @@ public sealed class NnRnnCell : RecurrentCell
             throw new ArgumentException($"nnRNN needs an orthogonal initialiser (henaff, cayley, random), got {SeedNames.Of(recurrentInit)}", nameof(recurrentInit));
         if (!(double.IsFinite(delta) && delta >= 0)) throw new ArgumentException($"expected a finite number >= 0 (got {delta})", nameof(delta));
         Delta = delta;
-        U = nn.Linear(inputSize, hiddenSize, hasBias: false);
-        WeightInit.Apply(U.weight!, inputInit, nameof(inputInit));
-        P = new OrthogonalParametrization(SkewInitializers.Create(recurrentInit, hiddenSize), gradient);
-        theta = new Parameter(rand(hiddenSize / 2) * (2 * Math.PI));
+        U = WeightInit.Linear(inputSize, hiddenSize, hasBias: false, generator);
+        WeightInit.Apply(U.weight!, inputInit, nameof(inputInit), generator);
+        P = new OrthogonalParametrization(SkewInitializers.Create(recurrentInit, hiddenSize, generator), gradient);
+        theta = new Parameter(rand(new[] { hiddenSize / 2 }, generator: generator) * (2 * Math.PI));
         gamma = new Parameter(ones(hiddenSize / 2));
         T = new Parameter(zeros(hiddenSize, hiddenSize));
-        nonlinearity = Nonlinearity.Create(activation, hiddenSize);
+        nonlinearity = Nonlinearity.Create(activation, hiddenSize, generator);
         RegisterComponents();
     }
 

@@ -24,24 +24,26 @@ public sealed class VanillaRnnCell : RecurrentCell
     /// <param name="hiddenSize">N, the hidden units.</param>
     /// <param name="activation">σ.</param>
     /// <param name="inputInit">Initialiser of U: xavier or kaiming.</param>
+    /// <param name="generator">Every initial draw comes from it (libtorch's global generator when null).</param>
     public VanillaRnnCell(long inputSize, long hiddenSize, Nonlinearities.Activation activation = Nonlinearities.Activation.ModRelu,
-        Initializer recurrentInit = Initializer.Xavier, Initializer inputInit = Initializer.Xavier, bool orthogonalInit = false)
+        Initializer recurrentInit = Initializer.Xavier, Initializer inputInit = Initializer.Xavier, bool orthogonalInit = false,
+        Generator? generator = null)
         : base("VanillaRnnCell", inputSize, hiddenSize)
     {
         kind = orthogonalInit ? Cells.NetType.RnnOrth : Cells.NetType.Rnn;
-        U = nn.Linear(inputSize, hiddenSize, hasBias: true);
-        V = nn.Linear(hiddenSize, hiddenSize, hasBias: false);
-        nonlinearity = Nonlinearity.Create(activation, hiddenSize);
-        WeightInit.Apply(U.weight!, inputInit, nameof(inputInit));
+        U = WeightInit.Linear(inputSize, hiddenSize, hasBias: true, generator);
+        V = WeightInit.Linear(hiddenSize, hiddenSize, hasBias: false, generator);
+        nonlinearity = Nonlinearity.Create(activation, hiddenSize, generator);
+        WeightInit.Apply(U.weight!, inputInit, nameof(inputInit), generator);
         if (recurrentInit.IsOrthogonal())
         {
             using var _ = no_grad();
-            V.weight!.copy_(MatrixExponential.Expm(Skew.FromFree(SkewInitializers.Create(recurrentInit, hiddenSize).to_type(float64))));
+            V.weight!.copy_(MatrixExponential.Expm(Skew.FromFree(SkewInitializers.Create(recurrentInit, hiddenSize, generator).to_type(float64))));
         }
         else if (orthogonalInit)
             throw new ArgumentException($"RNN-orth needs an orthogonal initialiser (henaff, cayley, random), got {SeedNames.Of(recurrentInit)}", nameof(recurrentInit));
         else
-            WeightInit.Apply(V.weight!, recurrentInit, nameof(recurrentInit));
+            WeightInit.Apply(V.weight!, recurrentInit, nameof(recurrentInit), generator);
         RegisterComponents();
     }
 

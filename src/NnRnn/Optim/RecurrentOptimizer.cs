@@ -51,13 +51,28 @@ public sealed class RecurrentOptimizer : IDisposable
         orthogonal?.zero_grad();
     }
 
-    /// <summary>After backward: moves dL/dB onto the skew coordinates (Fréchet route) and clips.</summary>
+    /// <summary>
+    /// After backward: moves dL/dB onto the skew coordinates (Fréchet route), measures
+    /// <see cref="GradientNorm"/> and clips.
+    /// </summary>
     public void PrepareGradients()
     {
         foreach (var f in factors) f.BackpropagateToLog();
+        var withGradient = all.Where(p => p.grad is not null).ToArray();
         if (Settings.Clip > 0)
-            nn.utils.clip_grad_norm_(all.Where(p => p.grad is not null), Settings.Clip);
+            GradientNorm = nn.utils.clip_grad_norm_(withGradient, Settings.Clip);
+        else
+        {
+            using var scope = NewDisposeScope();
+            GradientNorm = withGradient.Length == 0 ? 0 : stack(withGradient.Select(p => p.grad!.norm().to_type(ScalarType.Float64))).norm().item<double>();
+        }
     }
+
+    /// <summary>
+    /// The 2-norm of every gradient together at the last <see cref="PrepareGradients"/> (before
+    /// clipping): a non-finite value means the update diverged (the trainer stops the run).
+    /// </summary>
+    public double GradientNorm { get; private set; }
 
     /// <summary>Steps both optimizers (orthogonal first, as the reference) and rebuilds the orthogonal matrices.</summary>
     public void ApplyStep()

@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 
 namespace NnRnn.Tests.Analysis;
 
+[Collection(nameof(GlobalGenerator))]   // seeds libtorch's global generator
 public class RunReaderTests
 {
     /// <summary>A run directory holding options.json and a state dict saved from a library cell.</summary>

@@ -2,8 +2,8 @@ namespace NnRnn.Experiments.Tasks;
 
 /// <summary>
 /// The reference's PTB schedule: after each epoch, a validation loss below the best so far is a new
-/// best (save the model); otherwise both learning rates are halved. The first epoch is always a
-/// best. The learning rates are then (lr, lr_orth) · <see cref="Scale"/>, exactly (a power of two).
+/// best (save the model); otherwise both learning rates are halved. The first usable epoch is
+/// always a best (an exploded loss never is). The learning rates are then (lr, lr_orth) · <see cref="Scale"/>, exactly (a power of two).
 /// </summary>
 public sealed class PlateauHalving
 {
@@ -19,10 +19,13 @@ public sealed class PlateauHalving
     /// <summary>0.5^<see cref="Halvings"/>.</summary>
     public double Scale => Math.ScaleB(1.0, -Halvings);
 
-    /// <summary>Records an epoch's validation loss; true for a new best, false when the rates must be halved.</summary>
-    public bool Observe(int epoch, double validLoss)
+    /// <summary>
+    /// Records an epoch's validation loss; true for a new best, false when the rates must be halved.
+    /// A loss that is not <paramref name="usable"/> (exploded) is never a best, not even the first.
+    /// </summary>
+    public bool Observe(int epoch, double validLoss, bool usable = true)
     {
-        if (BestLoss is not double best || validLoss < best)
+        if (usable && (BestLoss is not double best || validLoss < best))
         {
             BestLoss = validLoss;
             BestEpoch = epoch;

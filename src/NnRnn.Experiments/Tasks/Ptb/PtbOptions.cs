@@ -53,6 +53,8 @@ public sealed record PtbOptions : RunOptions
     /// </summary>
     [JsonPropertyName("data-dir"), Description("directory with ptb.char.{train,valid,test}.txt (or {train,valid,test}.txt), or a data root with them in ptb/ (default: the ptb folder of $NNRNN_DATA or ~/.cache/nnrnn)")] public string? DataDir { get; init; }
 
+    [JsonIgnore] public override string TaskName => "ptb";
+
     public override TrainingTask CreateTask() => new PtbTraining(this);
 
     /// <summary>Characters in PTB's training text's vocabulary (a lower bound before the corpus is read).</summary>

@@ -39,7 +39,7 @@ public sealed class PtbTraining(PtbOptions options) : TrainingTask<PtbTraining.S
     private RecurrentState? state;
     private TokenStats train;
     private PlateauHalving schedule = new();
-    private double bestValidAccuracy = double.NaN, epochSeconds;
+    private double bestValidAccuracy = double.NaN, epochSeconds, lastValidLoss = double.NaN;
     private Stopwatch? epochWatch;
 
     /// <summary>The checkpoint's bookkeeping (JSON names as written by earlier versions); epoch is 1-based here.</summary>
@@ -85,8 +85,8 @@ public sealed class PtbTraining(PtbOptions options) : TrainingTask<PtbTraining.S
 
     public override void Build(RunGenerators generators)
     {
-        cell = CellFactory.Create(options.CellSpec(options.Emsize));
-        model = new LanguageModel(cell, corpus!.Vocabulary.Count) { Mode = options.Unroll };
+        cell = CellFactory.Create(options.CellSpec(options.Emsize) with { Generator = generators.Initialization });
+        model = new LanguageModel(cell, corpus!.Vocabulary.Count, generators.Initialization) { Mode = options.Unroll };
         optimizer = new RecurrentOptimizer(model, cell, options.OptimizerSettings());
         trainData = PtbCorpus.Batchify(corpus.Train, options.Batch);
         validData = PtbCorpus.Batchify(corpus.Valid, options.EvalBatch);
@@ -140,7 +140,10 @@ public sealed class PtbTraining(PtbOptions options) : TrainingTask<PtbTraining.S
         var valid = PtbStep.Evaluate(model!, validData!, options.Bptt);
         double lr = optimizer!.LearningRate;
         int epoch = position.Epoch + 1;
-        bool improved = schedule.Observe(epoch, valid.Loss);
+        if (!double.IsFinite(valid.Loss)) throw new RunDivergedException(new(position.Updates, epoch, "validation loss", valid.Loss));
+        lastValidLoss = valid.Loss;
+        // an exploded validation loss is never a best: it halves the rates as a plateau does
+        bool improved = schedule.Observe(epoch, valid.Loss, Divergence.UsableValidationLoss(valid.Loss, corpus!.Vocabulary.Count));
         if (improved)
         {
             bestValidAccuracy = valid.Accuracy;
@@ -159,6 +162,8 @@ public sealed class PtbTraining(PtbOptions options) : TrainingTask<PtbTraining.S
 
     public override RunSummary Finish(RunDirectory directory, double seconds, long parameters)
     {
+        if (schedule.BestLoss is null)
+            throw new RunDivergedException(new(options.Epochs * (long)windows, options.Epochs, "validation loss of every epoch", lastValidLoss));
         model!.load_py(directory.File(BestModelFile));
         foreach (var factor in cell!.OrthogonalFactors()) factor.Refresh();
         var test = PtbStep.Evaluate(model!, testData!, options.Bptt);

@@ -45,6 +45,8 @@ public sealed record PsmnistOptions : RunOptions
     /// <summary>Also save the model every this many epochs (model_epochK.pt); 0: never.</summary>
     [JsonPropertyName("save-freq"), Description("also save the model every K epochs (model_epochK.pt; 0: never)")] public int SaveFreq { get; init; }
 
+    [JsonIgnore] public override string TaskName => PsmnistTraining.Task;
+
     public override TrainingTask CreateTask() => new PsmnistTraining(this);
 
     /// <summary>784 pixels of one value, a read-out after the last; 70,000 images of 784 float32 pixels in memory.</summary>

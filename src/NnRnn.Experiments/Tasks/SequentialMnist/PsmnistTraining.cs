@@ -41,7 +41,7 @@ public sealed class PsmnistTraining(PsmnistOptions options) : TrainingTask<Psmni
     private Tensor? order;
     private Stopwatch epochWatch = new();
     private int bestEpoch;
-    private double lossSum, bestValidLoss, bestValidAccuracy;
+    private double lossSum, bestValidLoss, bestValidAccuracy, lastValidLoss = double.NaN;
     private long correct, seen;
 
     /// <summary>The checkpoint's bookkeeping (JSON names as written by earlier versions).</summary>
@@ -86,9 +86,11 @@ public sealed class PsmnistTraining(PsmnistOptions options) : TrainingTask<Psmni
 
     public override void Build(RunGenerators generators)
     {
-        cell = CellFactory.Create(options.CellSpec(1));
-        model = new SequenceClassifier(cell, SequentialMnist.Classes) { Mode = options.Unroll };
-        best = new SequenceClassifier(CellFactory.Create(options.CellSpec(1)), SequentialMnist.Classes) { Mode = options.Unroll };
+        var spec = options.CellSpec(1) with { Generator = generators.Initialization };
+        cell = CellFactory.Create(spec);
+        model = new SequenceClassifier(cell, SequentialMnist.Classes, generator: generators.Initialization) { Mode = options.Unroll };
+        // best's initial values are overwritten before use; drawn from the run's generator all the same
+        best = new SequenceClassifier(CellFactory.Create(spec), SequentialMnist.Classes, generator: generators.Initialization) { Mode = options.Unroll };
         optimizer = new RecurrentOptimizer(model, cell, options.OptimizerSettings());
         shuffle = new Generator((ulong)options.RandomSeed);
         epochStart = shuffle.get_state();
@@ -166,9 +168,13 @@ public sealed class PsmnistTraining(PsmnistOptions options) : TrainingTask<Psmni
         order!.Dispose();
         double trainLoss = lossSum / seen, trainAccuracy = correct / (double)seen;
         var (validLoss, validAccuracy) = Evaluate(model!, Data, SequentialMnistSplit.Validation, options.Batch);
-        bool improved = bestEpoch == 0 || validAccuracy > bestValidAccuracy
-                        || (validAccuracy == bestValidAccuracy && validLoss < bestValidLoss);
         int epoch = position.Epoch + 1;
+        if (!double.IsFinite(validLoss)) throw new RunDivergedException(new(position.Updates, epoch, "validation loss", validLoss));
+        lastValidLoss = validLoss;
+        // an exploded model is never the best one, whatever its accuracy
+        bool improved = Divergence.UsableValidationLoss(validLoss, SequentialMnist.Classes)
+                        && (bestEpoch == 0 || validAccuracy > bestValidAccuracy
+                            || (validAccuracy == bestValidAccuracy && validLoss < bestValidLoss));
         if (improved)
         {
             best!.CopyFrom(model!);
@@ -185,6 +191,8 @@ public sealed class PsmnistTraining(PsmnistOptions options) : TrainingTask<Psmni
 
     public override RunSummary Finish(RunDirectory directory, double seconds, long parameters)
     {
+        if (bestEpoch == 0)
+            throw new RunDivergedException(new(options.Epochs * (long)UpdatesPerEpoch, options.Epochs, "validation loss of every epoch", lastValidLoss));
         var (testLoss, testAccuracy) = Evaluate(best!, Data, SequentialMnistSplit.Test, options.Batch);
         return new PsmnistSummary
         {

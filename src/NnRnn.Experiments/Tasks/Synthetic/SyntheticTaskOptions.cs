@@ -41,6 +41,8 @@ public sealed record CopyTaskOptions : SyntheticTaskOptions
     [JsonPropertyName("onehot"), Description("one-hot inputs instead of scalar values")] public bool OneHot { get; init; }
     [JsonPropertyName("vari"), Description("a random delay in [1, T] per sequence")] public bool Variable { get; init; }
 
+    [JsonIgnore] public override string TaskName => "copytask";
+
     public override ISyntheticTask Task() => CopyTask();
 
     /// <summary>One-hot or scalar input, a read-out at each of the T + 2c steps; the longer part names the option.</summary>
@@ -69,6 +71,8 @@ public sealed record AddingOptions : SyntheticTaskOptions
 
     [JsonPropertyName("c-length"), Description("sequence length")] public int SequenceLength { get; init; } = 100;
     [JsonPropertyName("no-of-ones"), Description("number of marked values to add")] public int Markers { get; init; } = 2;
+
+    [JsonIgnore] public override string TaskName => "adding";
 
     public override ISyntheticTask Task() => new AddingProblem(SequenceLength, Markers);
 

@@ -49,8 +49,8 @@ public sealed class SyntheticTaskTraining(SyntheticTaskOptions options) : Traini
 
     public override void Build(RunGenerators generators)
     {
-        cell = CellFactory.Create(options.CellSpec(task.InputSize));
-        model = new PerStepReadoutModel(cell, task.Outputs) { Mode = options.Unroll };
+        cell = CellFactory.Create(options.CellSpec(task.InputSize) with { Generator = generators.Initialization });
+        model = new PerStepReadoutModel(cell, task.Outputs, generator: generators.Initialization) { Mode = options.Unroll };
         optimizer = new RecurrentOptimizer(model, cell, options.OptimizerSettings());
         data = new Generator((ulong)options.RandomSeed);
         generators.Add("rng.data", data);
