@@ -62,15 +62,8 @@ internal static class UnitaryKernel
             var h = hiddens.Slice(t * stride, stride);
             SmallMatmul.MultiplyAdd(t == 0 ? h0 : hiddens.Slice((t - 1) * stride, stride), w, z, batch, 2 * n, 2 * n);
             for (int r = 0; r < batch; r++)
-                for (int j = 0; j < n; j++)
-                {
-                    int re = r * 2 * n + j, im = re + n;
-                    T squared = z[re] * z[re] + z[im] * z[im];
-                    T m = T.Sqrt(squared + epsilon);
-                    T s = squared == T.Zero ? T.Zero : T.Max(m + bias[j], T.Zero) / m;
-                    h[re] = z[re] * s;
-                    h[im] = z[im] * s;
-                }
+                ForwardRow(ref MemoryMarshal.GetReference(z.Slice(r * 2 * n)), ref MemoryMarshal.GetReference(h.Slice(r * 2 * n)),
+                    ref MemoryMarshal.GetReference(bias), epsilon, n);
         }
     }
 
@@ -86,18 +79,55 @@ internal static class UnitaryKernel
             var z = pre.Slice(t * stride, stride);
             if (t + 1 < steps) SmallMatmul.MultiplyAdd(dz.Slice((t + 1) * stride, stride), wt, d, batch, 2 * n, 2 * n);
             for (int r = 0; r < batch; r++)
-                for (int j = 0; j < n; j++)
-                {
-                    int re = r * 2 * n + j, im = re + n;
-                    T squared = z[re] * z[re] + z[im] * z[im];
-                    T m = T.Sqrt(squared + epsilon);
-                    if (!(m + bias[j] > T.Zero) || squared == T.Zero) { d[re] = d[im] = T.Zero; continue; }
-                    T s = (m + bias[j]) / m, kappa = -bias[j] / (m * m * m);
-                    T dot = z[re] * d[re] + z[im] * d[im];
-                    gradBias[j] += double.CreateTruncating(dot / m);
-                    d[re] = d[re] * s + z[re] * (kappa * dot);
-                    d[im] = d[im] * s + z[im] * (kappa * dot);
-                }
+                BackwardRow(ref MemoryMarshal.GetReference(z.Slice(r * 2 * n)), ref MemoryMarshal.GetReference(d.Slice(r * 2 * n)),
+                    ref MemoryMarshal.GetReference(bias), epsilon, gradBias, n);
+        }
+    }
+
+    // One row [Re | Im]: h = s z with s = relu(m + b)/m, 0 where z = 0.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ForwardRow<T>(ref T z, ref T h, ref T bias, T epsilon, int n) where T : unmanaged, INumber<T>, IRootFunctions<T>
+    {
+        var eps = Vector256.Create(epsilon);
+        for (int j = 0; j < n; j += Lanes.Full<T>(j, n) ? Vector256<T>.Count : 1)
+        {
+            bool full = Lanes.Full<T>(j, n);
+            var re = Lanes.Load(ref z, j, full);
+            var im = Lanes.Load(ref z, n + j, full);
+            var squared = re * re + im * im;
+            var m = Vector256.Sqrt(squared + eps);
+            var s = Vector256.Max(m + Lanes.Load(ref bias, j, full), Vector256<T>.Zero) / m;
+            s = Vector256.ConditionalSelect(Vector256.Equals(squared, Vector256<T>.Zero), Vector256<T>.Zero, s);
+            Lanes.Store(re * s, ref h, j, full);
+            Lanes.Store(im * s, ref h, n + j, full);
+        }
+    }
+
+    // One row of dh ← J dh with J = s I + κ z zᵀ where active (else 0); adds (z · dh)/m to dL/db.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BackwardRow<T>(ref T z, ref T d, ref T bias, T epsilon, Span<double> gradBias, int n)
+        where T : unmanaged, INumber<T>, IRootFunctions<T>
+    {
+        var eps = Vector256.Create(epsilon);
+        for (int j = 0; j < n; j += Lanes.Full<T>(j, n) ? Vector256<T>.Count : 1)
+        {
+            bool full = Lanes.Full<T>(j, n);
+            var re = Lanes.Load(ref z, j, full);
+            var im = Lanes.Load(ref z, n + j, full);
+            var dr = Lanes.Load(ref d, j, full);
+            var di = Lanes.Load(ref d, n + j, full);
+            var b = Lanes.Load(ref bias, j, full);
+            var squared = re * re + im * im;
+            var m = Vector256.Sqrt(squared + eps);
+            var active = Vector256.GreaterThan(m + b, Vector256<T>.Zero) & ~Vector256.Equals(squared, Vector256<T>.Zero);
+            var s = (m + b) / m;
+            var kappa = -b / (m * m * m);
+            var dot = re * dr + im * di;
+            var byBias = Vector256.ConditionalSelect(active, dot / m, Vector256<T>.Zero);
+            for (int lane = 0; lane < (full ? Vector256<T>.Count : 1); lane++)
+                gradBias[j + lane] += double.CreateTruncating(byBias.GetElement(lane));
+            Lanes.Store(Vector256.ConditionalSelect(active, dr * s + re * (kappa * dot), Vector256<T>.Zero), ref d, j, full);
+            Lanes.Store(Vector256.ConditionalSelect(active, di * s + im * (kappa * dot), Vector256<T>.Zero), ref d, n + j, full);
         }
     }
 }
