@@ -25,7 +25,16 @@ public static class KernelSelection
     /// float32 or float64 and at most <see cref="SmallStepLimit"/> multiply-adds per step.
     /// </summary>
     public static bool UseSmallKernel(Tensor like, long batch, long k, long m)
-        => Enabled && like.device_type == DeviceType.CPU
-           && like.dtype is ScalarType.Float32 or ScalarType.Float64
-           && batch * k * m <= SmallStepLimit;
+    {
+        bool small = Enabled && like.device_type == DeviceType.CPU
+            && like.dtype is ScalarType.Float32 or ScalarType.Float64
+            && batch * k * m <= SmallStepLimit;
+        if (small) Interlocked.Increment(ref smallRuns);
+        return small;
+    }
+
+    private static long smallRuns;
+
+    /// <summary>How many sequences the small kernels ran so far (lets tests see which path ran).</summary>
+    internal static long SmallRuns => Interlocked.Read(ref smallRuns);
 }
