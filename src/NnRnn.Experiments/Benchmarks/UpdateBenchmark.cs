@@ -25,7 +25,7 @@ public sealed record BenchmarkResult(string task, string net, long nhid, int bat
 /// 1000 updates, and at the end. Flat memory means end ≈ start.
 /// </summary>
 public sealed record SoakResult(string task, string net, long nhid, int batch, int seq_len, int threads, int updates,
-    double rss_start_mb, double rss_end_mb, double rss_max_mb, double ms_mean);
+    double rss_start_mb, double rss_end_mb, double rss_max_mb, double ms_mean, double[] rss_every_1000_mb);
 
 /// <summary>
 /// Times full training updates: a batch of data, forward, backward and both optimizers. psMNIST
@@ -88,17 +88,18 @@ public static class UpdateBenchmark
         using var _ = model;
         for (int i = 0; i < config.Warmup; i++)
             using (var scope = NewDisposeScope()) update();
-        double start = ResidentMb(), max = start;
+        double start = ResidentMb();
+        var samples = new List<double>();
         var watch = Stopwatch.StartNew();
         for (int i = 1; i <= updates; i++)
         {
             using (var scope = NewDisposeScope()) update();
-            if (i % 1000 == 0) max = Math.Max(max, ResidentMb());
+            if (i % 1000 == 0) samples.Add(Math.Round(ResidentMb(), 1));
         }
-        double end = ResidentMb();
+        double end = ResidentMb(), max = samples.Append(start).Max();
         return new SoakResult(config.Task, SeedNames.Of(config.Net), config.Hidden, config.Batch, sequenceLength, config.Threads,
             updates, Math.Round(start, 1), Math.Round(end, 1), Math.Round(Math.Max(max, end), 1),
-            Math.Round(watch.Elapsed.TotalMilliseconds / updates, 3));
+            Math.Round(watch.Elapsed.TotalMilliseconds / updates, 3), samples.ToArray());
     }
 
     private static double ResidentMb()
