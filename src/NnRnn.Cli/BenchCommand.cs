@@ -24,8 +24,10 @@ public static class BenchCommand
         var warmup = CommandLine.Option("--warmup", "untimed updates first", 5);
         var repeats = CommandLine.Option("--repeats", "timed updates", 30);
         var baseline = CommandLine.Option("--baseline", "also time the per-step autograd path (ratio in one run)", false);
+        var compareKernels = CommandLine.Option("--compare-kernels", "also time the fused path with the small-shape kernels off (ratio in one run)", false);
+        var soak = new Option<int?>("--soak") { Description = "instead of timing: run this many updates and report resident memory at start and end" };
         var command = new Command("bench", "Time full training updates (forward, backward, both optimizers).");
-        foreach (var o in new Option[] { task, nets, nhid, batch, delay, threads, warmup, repeats, baseline }) command.Options.Add(o);
+        foreach (var o in new Option[] { task, nets, nhid, batch, delay, threads, warmup, repeats, baseline, compareKernels, soak }) command.Options.Add(o);
         command.SetAction(r => CommandLine.Guard(() =>
         {
           try
@@ -45,6 +47,12 @@ public static class BenchCommand
             foreach (var t in threadCounts)
                 foreach (var net in netTypes)
                 {
+                    var config = Config(t, net, UnrollMode.Fused);
+                    if (r.GetValue(soak) is int updates)
+                    {
+                        Console.WriteLine(JsonSerializer.Serialize(UpdateBenchmark.Soak(config, updates)));
+                        continue;
+                    }
                     double? fusedMs = null;
                     foreach (var mode in modes)
                     {
@@ -52,6 +60,13 @@ public static class BenchCommand
                         var json = JsonSerializer.SerializeToNode(result)!.AsObject();
                         if (mode == UnrollMode.Fused) fusedMs = result.ms_median;
                         else if (fusedMs is double f) json["speedup_fused_vs_autograd"] = Math.Round(result.ms_median / f, 3);
+                        Console.WriteLine(json.ToJsonString());
+                    }
+                    if (r.GetValue(compareKernels) && fusedMs is double small)
+                    {
+                        var result = UpdateBenchmark.Run(config with { SmallKernels = false });
+                        var json = JsonSerializer.SerializeToNode(result)!.AsObject();
+                        json["speedup_small_kernels"] = Math.Round(result.ms_median / small, 3);
                         Console.WriteLine(json.ToJsonString());
                     }
                 }

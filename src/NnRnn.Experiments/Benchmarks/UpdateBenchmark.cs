@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NnRnn.Cells;
+using NnRnn.Cells.Kernels;
 using NnRnn.Optim;
 using NnRnn.Experiments.Tasks;
 using NnRnn.Experiments.Models;
@@ -14,11 +15,18 @@ namespace NnRnn.Experiments.Benchmarks;
 /// the copy task's T (sequence T + 2c), the adding problem's length, psMNIST's pixels, PTB's bptt.
 /// </summary>
 public sealed record BenchmarkConfig(string Task, NetType Net, long Hidden, int Batch, int Length, int Threads,
-    int Warmup, int Repeats, UnrollMode Mode = UnrollMode.Fused, int CopyLength = 10);
+    int Warmup, int Repeats, UnrollMode Mode = UnrollMode.Fused, int CopyLength = 10, bool SmallKernels = true);
 
 /// <summary>Timings of one configuration (field names are relied on by tooling).</summary>
 public sealed record BenchmarkResult(string task, string net, long nhid, int batch, int seq_len, int threads,
-    string path, int repeats, double ms_median, double ms_min, double ms_mean, double timesteps_per_s);
+    string path, int repeats, double ms_median, double ms_min, double ms_mean, double timesteps_per_s, string kernels = "libtorch");
+
+/// <summary>
+/// Resident memory over a long run of updates (<c>nnrnn bench --soak</c>): after the warm-up, every
+/// 1000 updates, and at the end. Flat memory means end ≈ start.
+/// </summary>
+public sealed record SoakResult(string task, string net, long nhid, int batch, int seq_len, int threads, int updates,
+    double rss_start_mb, double rss_end_mb, double rss_max_mb, double ms_mean, double[] rss_every_1000_mb);
 
 /// <summary>
 /// Times full training updates: a batch of data, forward, backward and both optimizers. psMNIST
@@ -45,19 +53,58 @@ public static class UpdateBenchmark
         bool fused;
         using (no_grad()) fused = config.Mode == UnrollMode.Fused && cell.Prepare() is IFusedRecurrence;
         var times = new List<double>();
-        for (int i = 0; i < config.Warmup + config.Repeats; i++)
+        bool enabled = KernelSelection.Enabled;
+        KernelSelection.Enabled = config.SmallKernels;
+        long smallBefore = KernelSelection.SmallRuns;
+        try
         {
-            var watch = Stopwatch.StartNew();
-            using (var scope = NewDisposeScope()) update();
-            watch.Stop();
-            if (i >= config.Warmup) times.Add(watch.Elapsed.TotalMilliseconds);
+            for (int i = 0; i < config.Warmup + config.Repeats; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                using (var scope = NewDisposeScope()) update();
+                watch.Stop();
+                if (i >= config.Warmup) times.Add(watch.Elapsed.TotalMilliseconds);
+            }
         }
+        finally { KernelSelection.Enabled = enabled; }
+        bool small = KernelSelection.SmallRuns > smallBefore;
         times.Sort();
         double median = times.Count % 2 == 1 ? times[times.Count / 2] : 0.5 * (times[times.Count / 2 - 1] + times[times.Count / 2]);
         return new BenchmarkResult(config.Task, SeedNames.Of(config.Net), config.Hidden, config.Batch,
             sequenceLength, config.Threads, fused ? "fused" : "autograd", times.Count,
             Math.Round(median, 3), Math.Round(times[0], 3), Math.Round(times.Average(), 3),
-            Math.Round(sequenceLength * config.Batch / (median / 1000.0), 1));
+            Math.Round(sequenceLength * config.Batch / (median / 1000.0), 1), small ? "small" : "libtorch");
+    }
+
+    /// <summary>Runs <paramref name="updates"/> updates after the warm-up and samples the resident memory.</summary>
+    public static SoakResult Soak(BenchmarkConfig config, int updates)
+    {
+        if (updates <= 0) throw new ArgumentException($"--soak: must be positive (got {updates})");
+        set_num_threads(config.Threads);
+        manual_seed(1);
+        using var data = new Generator(1);
+        var (_, sequenceLength, model, update) = Workload(config, data);
+        using var _ = model;
+        for (int i = 0; i < config.Warmup; i++)
+            using (var scope = NewDisposeScope()) update();
+        double start = ResidentMb();
+        var samples = new List<double>();
+        var watch = Stopwatch.StartNew();
+        for (int i = 1; i <= updates; i++)
+        {
+            using (var scope = NewDisposeScope()) update();
+            if (i % 1000 == 0) samples.Add(Math.Round(ResidentMb(), 1));
+        }
+        double end = ResidentMb(), max = samples.Append(start).Max();
+        return new SoakResult(config.Task, SeedNames.Of(config.Net), config.Hidden, config.Batch, sequenceLength, config.Threads,
+            updates, Math.Round(start, 1), Math.Round(end, 1), Math.Round(Math.Max(max, end), 1),
+            Math.Round(watch.Elapsed.TotalMilliseconds / updates, 3), samples.ToArray());
+    }
+
+    private static double ResidentMb()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.WorkingSet64 / (1024.0 * 1024.0);
     }
 
     /// <summary>Checks a configuration's counts, task, threads and memory (before any benchmark runs).</summary>

@@ -1,3 +1,4 @@
+using NnRnn.Cells.Kernels;
 using NnRnn.Nonlinearities;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -25,7 +26,12 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
         var h0 = (Tensor)vars[2];
         var sigma = (Nonlinearity)vars[4];
         long steps = a.shape[0];
+        bool small = KernelSelection.UseSmallKernel(a, a.shape[1], w.shape[0], w.shape[1]);
+        ctx.save_data("small", small);
         Tensor hiddens;
+        if (small)
+            hiddens = ElmanKernel.Forward(a, w, h0, (Tensor?)vars[3], sigma.Kind);
+        else
         using (var scope = NewDisposeScope())
         {
             var hs = new Tensor[steps];
@@ -53,6 +59,17 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
         Tensor? gradBias;
         using (var scope = NewDisposeScope())
         {
+            if ((bool)ctx.get_data("small"))
+            {
+                (gradA, gradBias) = ElmanKernel.Backward(gradHiddens, w, hiddens, sigma.Kind);
+                gradA.MoveToOuterDisposeScope();
+                gradBias?.MoveToOuterDisposeScope();
+                using var first = gradA[0];
+                var hPrevAll = hiddens[..(int)(steps - 1)].reshape(-1, n);
+                gradW = addmm(hPrevAll.t().mm(gradA[1..].reshape(-1, n)), h0.t(), first, 1, 1).MoveToOuterDisposeScope();
+                gradH0 = first.mm(w.t()).MoveToOuterDisposeScope();
+                return new List<Tensor> { gradA, gradW, gradH0, gradBias!, null! };
+            }
             var derivative = sigma.Derivative(hiddens);
             var wt = w.t().contiguous();
             var dzs = new Tensor[steps];

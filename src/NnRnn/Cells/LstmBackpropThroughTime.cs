@@ -1,3 +1,4 @@
+using NnRnn.Cells.Kernels;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -24,6 +25,11 @@ internal sealed class LstmBackpropThroughTime : autograd.MultiTensorFunction<Lst
         var (a, u, h0, c0) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3]);
         long steps = a.shape[0], n = h0.shape[1];
         Tensor gates, hiddens, cells;
+        bool small = KernelSelection.UseSmallKernel(a, h0.shape[0], n, 4 * n);
+        ctx.save_data("small", small);
+        if (small)
+            (gates, hiddens, cells) = LstmKernel.Forward(a, u, h0, c0);
+        else
         using (var scope = NewDisposeScope())
         {
             using var uc = u.contiguous();
@@ -63,6 +69,17 @@ internal sealed class LstmBackpropThroughTime : autograd.MultiTensorFunction<Lst
         Tensor gradA, gradU, gradH0, gradC0;
         using (var scope = NewDisposeScope())
         {
+            if ((bool)ctx.get_data("small"))
+            {
+                (gradA, gradC0) = LstmKernel.Backward(dH, dC, u, c0, gates, cells);
+                gradA.MoveToOuterDisposeScope();
+                gradC0.MoveToOuterDisposeScope();
+                using var first = gradA[0];
+                var hPrevAll = hiddens[..(int)(steps - 1)].reshape(-1, n);
+                gradU = addmm(hPrevAll.t().mm(gradA[1..].reshape(-1, 4 * n)), h0.t(), first, 1, 1).MoveToOuterDisposeScope();
+                gradH0 = first.mm(u.t()).MoveToOuterDisposeScope();
+                return new List<Tensor> { gradA, gradU, gradH0, gradC0 };
+            }
             var parts = gates.chunk(4, 2);
             var (f, i, o, g) = (parts[0], parts[1], parts[2], parts[3]);
             var tc = cells.tanh();

@@ -1,3 +1,4 @@
+using NnRnn.Cells.Kernels;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -27,6 +28,11 @@ internal sealed class UnitaryBackpropThroughTime : autograd.SingleTensorFunction
         var epsilon = (double)vars[4];
         long steps = a.shape[0], batch = a.shape[1], n = b.shape[0];
         Tensor pre, hiddens;
+        bool small = KernelSelection.UseSmallKernel(a, batch, 2 * n, 2 * n);
+        ctx.save_data("small", small);
+        if (small)
+            (pre, hiddens) = UnitaryKernel.Forward(a, w, h0, b, epsilon);
+        else
         using (var scope = NewDisposeScope())
         {
             using var wc = w.contiguous();
@@ -67,6 +73,17 @@ internal sealed class UnitaryBackpropThroughTime : autograd.SingleTensorFunction
         Tensor gradA, gradW, gradH0, gradB;
         using (var scope = NewDisposeScope())
         {
+            if ((bool)ctx.get_data("small"))
+            {
+                (gradA, gradB) = UnitaryKernel.Backward(gradHiddens, w, b, pre, epsilon);
+                gradA.MoveToOuterDisposeScope();
+                gradB.MoveToOuterDisposeScope();
+                using var first = gradA[0];
+                var hPrevAll = hiddens[..(int)(steps - 1)].reshape(-1, 2 * n);
+                gradW = addmm(hPrevAll.t().mm(gradA[1..].reshape(-1, 2 * n)), h0.t(), first, 1, 1).MoveToOuterDisposeScope();
+                gradH0 = first.mm(w.t()).MoveToOuterDisposeScope();
+                return new List<Tensor> { gradA, gradW, gradH0, gradB, null! };
+            }
             // The per-unit Jacobian coefficients of every step at once.
             var z = pre.view(steps, batch, 2, n);
             var squared = z.square().sum(-2, false);                              // [T, B, N]
