@@ -100,7 +100,7 @@ internal static class HostileCases
         ["copytask resume options.json with a negative lr"] = new("copytask --resume {root}/old", 2, "options.json", b => Write(b, "old/options.json", "{\"lr\": -1}")),
         ["copytask resume options.json truncated"] = new("copytask --resume {root}/old", 2, "options.json", b => Write(b, "old/options.json", "{\"lr\": 0.1,")),
         ["copytask resume options.json an array"] = new("copytask --resume {root}/old", 2, "options.json", b => Write(b, "old/options.json", "[]")),
-        ["copytask resume options.json huge nhid"] = new("copytask --resume {root}/old", 2, "--nhid", b => Write(b, "old/options.json", "{\"nhid\": 100000}")),
+        ["copytask resume options.json huge nhid"] = new("copytask --resume {root}/old", 2, "--nhid", b => Write(b, "old/options.json", "{\"task\": \"copytask\", \"nhid\": 100000}")),
         ["copytask resume with an option"] = new("copytask --resume {root}/empty --lr 1", 2, "--lr", b => Directory.CreateDirectory(Path.Combine(b.Root, "empty"))),
 
         // adding (found broken item 3: 24 GB, OOM-killed)

@@ -67,7 +67,9 @@ public sealed class InitFromTests : IDisposable
         Trainer.Run(Tiny(NetType.NnRnn), a);
         var weights = Path.Combine(a, "model.pt");
         using var task = (Tiny(NetType.NnRnn) with { RandomSeed = 77 }).CreateTask();
-        task.Build(new RunGenerators());
+        using var generators = new RunGenerators();
+        generators.Seed(77);
+        task.Build(generators);
         InitialWeights.Load(task.Model, task.Optimizer, weights);
         var file = PyTorchUnpickler.UnpickleStateDict(weights);
         var own = task.Model.state_dict();

@@ -57,7 +57,9 @@ public sealed class ParameterCountTests : IDisposable
             var want = ParameterCount.Of(options.CellSpec(shape.InputSize), shape);
             using var task = options.CreateTask();
             if (options is not PsmnistOptions) task.LoadData();   // psMNIST builds its model without the images
-            task.Build(new RunGenerators());
+            using var generators = new RunGenerators();
+            generators.Seed(options.RandomSeed);
+            task.Build(generators);
             string at = $"{net} N={n} {options.GetType().Name}";
             Assert.True(want.Stored == task.Model.parameters().Sum(p => p.numel()), $"{at}: stored {want.Stored}: " + string.Join(", ", task.Model.named_parameters().Select(p => $"{p.name} {p.parameter.numel()}")));
             Assert.True(want.Free == UsedEntries(task.Model, shape), $"{at}: free {want.Free}, used {UsedEntries(task.Model, shape)}");
