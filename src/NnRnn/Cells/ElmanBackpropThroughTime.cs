@@ -1,3 +1,4 @@
+using NnRnn.Blas;
 using NnRnn.Nonlinearities;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -25,18 +26,19 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
         var h0 = (Tensor)vars[2];
         var sigma = (Nonlinearity)vars[4];
         long steps = a.shape[0];
-        Tensor hiddens;
-        using (var scope = NewDisposeScope())
+        // H starts as a copy of the projected inputs; each step adds h_{t−1} W into its row in
+        // place (β = 1) and applies σ in place, so no per-step tensors are stacked afterwards.
+        var hiddens = empty(a.shape, a.dtype, a.device);
+        hiddens.copy_(a);
+        using (var wc = w.contiguous())   // e.g. RNN's Vᵀ is a transposed view: BLAS is faster on a dense copy
         {
-            var hs = new Tensor[steps];
-            var h = h0;
-            using var wc = w.contiguous();   // e.g. RNN's Vᵀ is a transposed view: BLAS is faster on a dense copy
             for (long t = 0; t < steps; t++)
             {
-                using var at = a[t];
-                h = hs[t] = sigma.ForwardInPlace(addmm(at, h, wc, 1, 1));
+                using var scope = NewDisposeScope();
+                var ht = hiddens[t];
+                Gemm.MultiplyInto(ht, t == 0 ? h0 : hiddens[t - 1], wc);
+                sigma.ForwardInPlace(ht);
             }
-            hiddens = stack(hs).MoveToOuterDisposeScope();
         }
         ctx.save_for_backward(new List<Tensor> { w, h0, hiddens });
         ctx.save_data("sigma", sigma);
@@ -51,25 +53,26 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
         long steps = hiddens.shape[0], n = hiddens.shape[2];
         Tensor gradA, gradW, gradH0;
         Tensor? gradBias;
+        // dz is built in place in one [T, B, N] buffer (a copy of dL/dH): dz_t = (dL/dh_t + dz_{t+1} Wᵀ) ⊙ σ'(z_t),
+        // with σ' taken per step from h_t, so no [T, B, N] derivative tensor is kept.
+        gradA = empty(gradHiddens.shape, gradHiddens.dtype, gradHiddens.device);
+        gradA.copy_(gradHiddens);
         using (var scope = NewDisposeScope())
         {
-            var derivative = sigma.Derivative(hiddens);
-            var wt = w.t().contiguous();
-            var dzs = new Tensor[steps];
-            Tensor? dzNext = null;
+            var wt = w.t();
             for (long t = steps - 1; t >= 0; t--)
             {
-                // dh_t = dL/dh_t (direct) + dz_{t+1} Wᵀ;  dz_t = dh_t ⊙ σ'(z_t)
-                using var g = gradHiddens[t];
-                using var d = derivative[t];
-                dzNext = dzs[t] = dzNext is null ? g * d : addmm(g, dzNext, wt, 1, 1).mul_(d);
+                using var step = NewDisposeScope();
+                var dz = gradA[t];
+                if (t < steps - 1) Gemm.MultiplyInto(dz, gradA[t + 1], wt);
+                dz.mul_(sigma.Derivative(hiddens[t]));
             }
-            gradA = stack(dzs).MoveToOuterDisposeScope();
-            // dL/dW = Σ_t h_{t−1}ᵀ dz_t, split so that no shifted copy of H is made
-            var hPrev = hiddens[..(int)(steps - 1)].reshape(-1, n);
-            var dzLater = gradA[1..].reshape(-1, n);
-            gradW = addmm(hPrev.t().mm(dzLater), h0.t(), dzs[0], 1, 1).MoveToOuterDisposeScope();
-            gradH0 = dzs[0].mm(wt).MoveToOuterDisposeScope();
+            // dL/dW = Σ_t h_{t−1}ᵀ dz_t as one [N, (T−1)·B] × [(T−1)·B, N] product plus h_0ᵀ dz_0
+            var dz0 = gradA[0];
+            gradW = zeros(n, n, w.dtype, w.device).MoveToOuterDisposeScope();
+            if (steps > 1) Gemm.MultiplyInto(gradW, hiddens[..(int)(steps - 1)].reshape(-1, n).t(), gradA[1..].reshape(-1, n), beta: 0);
+            Gemm.MultiplyInto(gradW, h0.t(), dz0);
+            gradH0 = dz0.mm(wt).MoveToOuterDisposeScope();
             gradBias = sigma.BiasGradient(hiddens, gradA)?.MoveToOuterDisposeScope();
         }
         return new List<Tensor> { gradA, gradW, gradH0, gradBias!, null! };
