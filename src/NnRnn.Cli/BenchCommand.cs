@@ -24,8 +24,9 @@ public static class BenchCommand
         var warmup = CommandLine.Option("--warmup", "untimed updates first", 5);
         var repeats = CommandLine.Option("--repeats", "timed updates", 30);
         var baseline = CommandLine.Option("--baseline", "also time the per-step autograd path (ratio in one run)", false);
+        var roofline = CommandLine.Option("--roofline", "measure the sgemm rates and add roofline_ms and roofline_ratio", false);
         var command = new Command("bench", "Time full training updates (forward, backward, both optimizers).");
-        foreach (var o in new Option[] { task, nets, nhid, batch, delay, threads, warmup, repeats, baseline }) command.Options.Add(o);
+        foreach (var o in new Option[] { task, nets, nhid, batch, delay, threads, warmup, repeats, baseline, roofline }) command.Options.Add(o);
         command.SetAction(r => CommandLine.Guard(() =>
         {
           try
@@ -44,9 +45,11 @@ public static class BenchCommand
                     double? fusedMs = null;
                     foreach (var mode in modes)
                     {
-                        var result = UpdateBenchmark.Run(new BenchmarkConfig(r.GetValue(task)!, net, r.GetValue(nhid), r.GetValue(batch),
-                            length, t, r.GetValue(warmup), r.GetValue(repeats), mode));
+                        var config = new BenchmarkConfig(r.GetValue(task)!, net, r.GetValue(nhid), r.GetValue(batch),
+                            length, t, r.GetValue(warmup), r.GetValue(repeats), mode);
+                        var result = UpdateBenchmark.Run(config);
                         var json = JsonSerializer.SerializeToNode(result)!.AsObject();
+                        if (r.GetValue(roofline)) RooflineFields.Add(json, config, result);
                         if (mode == UnrollMode.Fused) fusedMs = result.ms_median;
                         else if (fusedMs is double f) json["speedup_fused_vs_autograd"] = Math.Round(result.ms_median / f, 3);
                         Console.WriteLine(json.ToJsonString());
