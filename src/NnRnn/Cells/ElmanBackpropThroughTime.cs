@@ -60,12 +60,15 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
         using (var scope = NewDisposeScope())
         {
             var wt = w.t();
+            gradBias = sigma.Bias is null ? null : zeros(n, hiddens.dtype, hiddens.device).MoveToOuterDisposeScope();
             for (long t = steps - 1; t >= 0; t--)
             {
                 using var step = NewDisposeScope();
                 var dz = gradA[t];
+                var ht = hiddens[t];
                 if (t < steps - 1) Gemm.MultiplyInto(dz, gradA[t + 1], wt);
-                dz.mul_(sigma.Derivative(hiddens[t]));
+                dz.mul_(sigma.Derivative(ht));
+                if (gradBias is not null) gradBias.add_(sigma.BiasGradient(ht, dz)!);   // per step: no [T, B, N] temporaries
             }
             // dL/dW = Σ_t h_{t−1}ᵀ dz_t as one [N, (T−1)·B] × [(T−1)·B, N] product plus h_0ᵀ dz_0
             var dz0 = gradA[0];
@@ -73,7 +76,6 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
             if (steps > 1) Gemm.MultiplyInto(gradW, hiddens[..(int)(steps - 1)].reshape(-1, n).t(), gradA[1..].reshape(-1, n), beta: 0);
             Gemm.MultiplyInto(gradW, h0.t(), dz0);
             gradH0 = dz0.mm(wt).MoveToOuterDisposeScope();
-            gradBias = sigma.BiasGradient(hiddens, gradA)?.MoveToOuterDisposeScope();
         }
         return new List<Tensor> { gradA, gradW, gradH0, gradBias!, null! };
     }
