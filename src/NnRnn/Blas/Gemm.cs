@@ -17,31 +17,34 @@ public enum GemmBackend
 }
 
 /// <summary>
-/// C = β C + α A B for the large float32 products of the fused recurrences (issue 13). Each shape
-/// (m, n, k, transposes, threads) is timed on its first real products with both libraries,
-/// alternating, and then always goes to the faster: no assumption about which BLAS is faster here.
-/// A and B may be transposed views; C must have unit column stride.
+/// C = β C + α A B for the large float32 products of the fused recurrences (issue 13). The first
+/// time a shape (m, n, k, transposes, threads) is seen, both libraries are timed on scratch
+/// matrices of that shape and the faster is used for every product of that shape from then on: no
+/// assumption about which BLAS is faster here, and one library per shape within a process, so
+/// repeated runs in one process are bit for bit the same. Products under
+/// <see cref="MinimumWork"/> multiply-adds stay with libtorch. A and B may be transposed views;
+/// C must have unit column stride.
 /// </summary>
 internal static class Gemm
 {
-    private const int Trials = 3;   // products timed per library and shape before choosing
+    /// <summary>m·n·k below which libtorch always multiplies (small shapes: call overhead dominates; fused small kernels handle them).</summary>
+    public const long MinimumWork = 1 << 22;
 
-    private sealed class Choice
-    {
-        public readonly double[] Best = { double.MaxValue, double.MaxValue };
-        public int Calls;
-        public GemmBackend? Winner;
-    }
+    private static readonly ConcurrentDictionary<(long, long, long, bool, bool, int), GemmBackend> Choices = new();
 
-    private static readonly ConcurrentDictionary<(long, long, long, bool, bool, int), Choice> Choices = new();
+    private static readonly GemmBackend Default = Enum.TryParse<GemmBackend>(Environment.GetEnvironmentVariable("NNRNN_GEMM"), true, out var b) ? b : GemmBackend.Auto;
+    private static readonly AsyncLocal<GemmBackend?> Override = new();
 
-    /// <summary>Forces a library (tests, benchmarks); <see cref="GemmBackend.Auto"/> measures.</summary>
-    public static GemmBackend Backend { get; set; } = Enum.TryParse<GemmBackend>(Environment.GetEnvironmentVariable("NNRNN_GEMM"), true, out var b) ? b : GemmBackend.Auto;
+    /// <summary>
+    /// The library for products started from this flow of execution (async-local, so a test or the
+    /// roofline's measurement forcing one does not change another's); by default
+    /// <c>NNRNN_GEMM=torch|openblas</c>, else <see cref="GemmBackend.Auto"/>, which measures.
+    /// </summary>
+    public static GemmBackend Backend { get => Override.Value ?? Default; set => Override.Value = value; }
 
-    /// <summary>The library each shape settled on so far, for the benchmark's report.</summary>
+    /// <summary>The library each shape settled on so far ("m×k×n" → library), for the benchmark's report.</summary>
     public static IReadOnlyDictionary<string, string> Decisions
-        => Choices.Where(kv => kv.Value.Winner is not null)
-            .ToDictionary(kv => $"{kv.Key.Item1}x{kv.Key.Item3}x{kv.Key.Item2}", kv => kv.Value.Winner!.ToString()!);
+        => Choices.ToDictionary(kv => $"{kv.Key.Item1}x{kv.Key.Item3}x{kv.Key.Item2}", kv => kv.Value.ToString());
 
     [DllImport("LibTorchSharp")]
     private static extern IntPtr THSTensor_data(IntPtr handle);
@@ -55,21 +58,29 @@ internal static class Gemm
         bool usable = OpenBlas.Available && c.dtype == ScalarType.Float32 && a.dtype == ScalarType.Float32 && b.dtype == ScalarType.Float32
             && c.device_type == TorchSharp.DeviceType.CPU && c.stride(1) == 1 && (c.stride(0) >= n || m == 1) && Dense(a) && Dense(b);
         if (!usable || backend == GemmBackend.Torch) { Torch(c, a, b, beta, alpha); return; }
-        if (backend == GemmBackend.OpenBlas) { Blas(c, a, b, beta, alpha, ta, tb); return; }
+        if (backend == GemmBackend.Auto)
+            backend = m * n * k < MinimumWork ? GemmBackend.Torch
+                : Choices.GetOrAdd((m, n, k, ta, tb, get_num_threads()), key => Measure(key.Item1, key.Item2, key.Item3, key.Item4, key.Item5));
+        if (backend == GemmBackend.OpenBlas) Blas(c, a, b, beta, alpha, ta, tb); else Torch(c, a, b, beta, alpha);
+    }
 
-        int threads = get_num_threads();
-        var choice = Choices.GetOrAdd((m, n, k, ta, tb, threads), _ => new Choice());
-        if (choice.Winner is { } w)
-        {
-            if (w == GemmBackend.OpenBlas) Blas(c, a, b, beta, alpha, ta, tb); else Torch(c, a, b, beta, alpha);
-            return;
-        }
-        int which = choice.Calls++ % 2;
-        var watch = Stopwatch.StartNew();
-        if (which == 0) Torch(c, a, b, beta, alpha); else Blas(c, a, b, beta, alpha, ta, tb);
-        choice.Best[which] = Math.Min(choice.Best[which], watch.Elapsed.TotalMilliseconds);
-        if (choice.Calls >= 2 * Trials)
-            choice.Winner = choice.Best[1] < choice.Best[0] ? GemmBackend.OpenBlas : GemmBackend.Torch;
+    /// <summary>Times both libraries on scratch matrices of the shape (best of a few, fewer for large products).</summary>
+    private static GemmBackend Measure(long m, long n, long k, bool ta, bool tb)
+    {
+        using var scope = NewDisposeScope();
+        var a = ta ? rand(k, m).t() : rand(m, k);
+        var b = tb ? rand(n, k).t() : rand(k, n);
+        var c = zeros(m, n);
+        int trials = m * n * k > 1L << 30 ? 1 : 4;
+        var best = new[] { double.MaxValue, double.MaxValue };
+        for (int i = 0; i <= trials; i++)
+            for (int which = 0; which < 2; which++)
+            {
+                var watch = Stopwatch.StartNew();
+                if (which == 0) Torch(c, a, b, 0, 1); else Blas(c, a, b, 0, 1, ta, tb);
+                if (i > 0 || trials == 1) best[which] = Math.Min(best[which], watch.Elapsed.TotalMilliseconds);
+            }
+        return best[1] < best[0] ? GemmBackend.OpenBlas : GemmBackend.Torch;
     }
 
     private static void Torch(Tensor c, Tensor a, Tensor b, double beta, double alpha)
