@@ -13,9 +13,9 @@ internal static class RooflineFields
         var (input, outputs, everyStep) = UpdateBenchmark.Shape(config);
         double flops = Roofline.UpdateFlops(config, input, outputs, everyStep);
         double ms = flops / (large * 1e9) * 1000;
-        json["update_gflop"] = Math.Round(flops / 1e9, 2);
+        json["update_gflop"] = Math.Round(flops / 1e9, 4);
         json["sgemm_gflops"] = new JsonArray(rates.Select(x => (JsonNode)JsonValue.Create($"{x.m}x{x.k}x{x.n} {x.backend}: {x.gflops}")!).ToArray());
-        json["roofline_ms"] = Math.Round(ms, 3);
+        json["roofline_ms"] = Math.Round(ms, 6);
         json["roofline_ratio"] = Math.Round(result.ms_median / ms, 2);
     }
 }

@@ -106,7 +106,7 @@ public class FastPathTests
         var root = json.RootElement;
         double ms = root.GetProperty("roofline_ms").GetDouble();
         Assert.True(ms > 0);
-        double ratio = root.GetProperty("ms_median").GetDouble() / ms;   // roofline_ms is rounded to µs, the ratio to 0.01
+        double ratio = root.GetProperty("ms_median").GetDouble() / ms;   // roofline_ms is rounded to ns, the ratio to 0.01
         Assert.True(Math.Abs(root.GetProperty("roofline_ratio").GetDouble() - ratio) <= 0.01 + 0.01 * ratio, stdout);
         Assert.True(root.GetProperty("peak_rss_mb").GetDouble() > 10);
         Assert.True(root.GetProperty("sgemm_gflops").GetArrayLength() >= 2);
