@@ -46,28 +46,67 @@ internal static class Gemm
     public static IReadOnlyDictionary<string, string> Decisions
         => Choices.ToDictionary(kv => $"{kv.Key.Item1}x{kv.Key.Item3}x{kv.Key.Item2}", kv => kv.Value.ToString());
 
+    [ThreadStatic] private static int handedOff;   // OpenBLAS's thread count while libtorch runs on one thread; 0 when not
+
+    /// <summary>
+    /// For a loop of many small element-wise ops between products of one shape (a fused
+    /// recurrence): when OpenBLAS does that shape, libtorch runs on one thread until disposal and
+    /// OpenBLAS gets all of them, so libtorch's spinning OpenMP workers do not compete with
+    /// OpenBLAS's threads for the cores at every step. Does nothing when libtorch does the shape.
+    /// </summary>
+    public static IDisposable HandOffThreads(Tensor c, Tensor a, Tensor b)
+    {
+        int threads = get_num_threads();
+        if (handedOff != 0 || threads == 1 || Choose(c, a, b) != GemmBackend.OpenBlas) return NoHandOff.Instance;
+        handedOff = threads;
+        set_num_threads(1);
+        return new HandOff(threads);
+    }
+
+    private sealed class HandOff(int threads) : IDisposable
+    {
+        public void Dispose() { handedOff = 0; set_num_threads(threads); }
+    }
+
+    private sealed class NoHandOff : IDisposable
+    {
+        public static readonly NoHandOff Instance = new();
+        public void Dispose() { }
+    }
+
     [DllImport("LibTorchSharp")]
     private static extern IntPtr THSTensor_data(IntPtr handle);
 
     /// <summary>c ← β c + α a b, with a [m, k], b [k, n], c [m, n] (float32, CPU).</summary>
     public static void MultiplyInto(Tensor c, Tensor a, Tensor b, double beta = 1, double alpha = 1)
     {
+        if (Choose(c, a, b) == GemmBackend.OpenBlas) Blas(c, a, b, beta, alpha, IsTransposed(a), IsTransposed(b));
+        else if (handedOff == 0) Torch(c, a, b, beta, alpha);
+        else
+        {
+            set_num_threads(handedOff);   // a libtorch product inside a hand-off still gets every thread
+            try { Torch(c, a, b, beta, alpha); } finally { set_num_threads(1); }
+        }
+    }
+
+    private static GemmBackend Choose(Tensor c, Tensor a, Tensor b)
+    {
         long m = a.shape[0], k = a.shape[1], n = b.shape[1];
-        bool ta = IsTransposed(a), tb = IsTransposed(b);
-        var backend = Backend;
         bool usable = OpenBlas.Available && c.dtype == ScalarType.Float32 && a.dtype == ScalarType.Float32 && b.dtype == ScalarType.Float32
             && c.device_type == TorchSharp.DeviceType.CPU && c.stride(1) == 1 && (c.stride(0) >= n || m == 1) && Dense(a) && Dense(b);
-        if (!usable || backend == GemmBackend.Torch) { Torch(c, a, b, beta, alpha); return; }
-        if (backend == GemmBackend.Auto)
-            backend = m * n * k < MinimumWork ? GemmBackend.Torch
-                : Choices.GetOrAdd((m, n, k, ta, tb, get_num_threads()), key => Measure(key.Item1, key.Item2, key.Item3, key.Item4, key.Item5));
-        if (backend == GemmBackend.OpenBlas) Blas(c, a, b, beta, alpha, ta, tb); else Torch(c, a, b, beta, alpha);
+        var backend = Backend;
+        if (!usable || backend == GemmBackend.Torch) return GemmBackend.Torch;
+        if (backend == GemmBackend.OpenBlas) return backend;
+        if (m * n * k < MinimumWork) return GemmBackend.Torch;
+        int threads = handedOff != 0 ? handedOff : get_num_threads();
+        return Choices.GetOrAdd((m, n, k, IsTransposed(a), IsTransposed(b), threads), key => Measure(key.Item1, key.Item2, key.Item3, key.Item4, key.Item5));
     }
 
     /// <summary>Times both libraries on scratch matrices of the shape (best of a few, fewer for large products).</summary>
     private static GemmBackend Measure(long m, long n, long k, bool ta, bool tb)
     {
         using var scope = NewDisposeScope();
+        k = Math.Min(k, 8192);   // dW's long inner dimension: the rate is the same, the scratch memory far less
         var a = ta ? rand(k, m).t() : rand(m, k);
         var b = tb ? rand(n, k).t() : rand(k, n);
         var c = zeros(m, n);
@@ -98,7 +137,7 @@ internal static class Gemm
         if (m == 0 || n == 0) return;
         OpenBlas.Sgemm(ta, tb, (int)m, (int)n, (int)k, (float)alpha,
             THSTensor_data(a.Handle), Lead(a, ta), THSTensor_data(b.Handle), Lead(b, tb),
-            (float)beta, THSTensor_data(c.Handle), (int)Math.Max(c.stride(0), n), get_num_threads());
+            (float)beta, THSTensor_data(c.Handle), (int)Math.Max(c.stride(0), n), handedOff != 0 ? handedOff : get_num_threads());
     }
 
     // The leading dimension: the stride between rows (columns when transposed), at least the row length.

@@ -31,6 +31,7 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
         var hiddens = empty(a.shape, a.dtype, a.device);
         hiddens.copy_(a);
         using (var wc = w.contiguous())   // e.g. RNN's Vᵀ is a transposed view: BLAS is faster on a dense copy
+        using (Gemm.HandOffThreads(hiddens[0], h0, wc))
         {
             for (long t = 0; t < steps; t++)
             {
@@ -60,6 +61,7 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
         using (var scope = NewDisposeScope())
         {
             var wt = w.t();
+            using var handOff = Gemm.HandOffThreads(gradA[0], gradA[0], wt);
             gradBias = sigma.Bias is null ? null : zeros(n, hiddens.dtype, hiddens.device).MoveToOuterDisposeScope();
             for (long t = steps - 1; t >= 0; t--)
             {
@@ -70,6 +72,7 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
                 dz.mul_(sigma.Derivative(ht));
                 if (gradBias is not null) gradBias.add_(sigma.BiasGradient(ht, dz)!);   // per step: no [T, B, N] temporaries
             }
+            handOff.Dispose();
             // dL/dW = Σ_t h_{t−1}ᵀ dz_t as one [N, (T−1)·B] × [(T−1)·B, N] product plus h_0ᵀ dz_0
             var dz0 = gradA[0];
             gradW = zeros(n, n, w.dtype, w.device).MoveToOuterDisposeScope();

@@ -35,6 +35,7 @@ internal sealed class LstmBackpropThroughTime : autograd.MultiTensorFunction<Lst
         var cells = empty(new[] { steps, batch, n }, a.dtype, a.device);
         using var one = 1.0.ToScalar();
         using (var uc = u.contiguous())
+        using (Gemm.HandOffThreads(gates[0], h0, uc))
         {
             for (long t = 0; t < steps; t++)
             {
@@ -65,6 +66,7 @@ internal sealed class LstmBackpropThroughTime : autograd.MultiTensorFunction<Lst
         {
             var w = u.t();                                                       // [4N, N]
             using var one = 1.0.ToScalar();
+            var handOff = Gemm.HandOffThreads(dH[0], gradA[0], w);
             Tensor? dcNext = null;
             for (long t = steps - 1; t >= 0; t--)
             {
@@ -87,6 +89,7 @@ internal sealed class LstmBackpropThroughTime : autograd.MultiTensorFunction<Lst
                 dcNext?.Dispose();
                 dcNext = dc.MoveToOuterDisposeScope();
             }
+            handOff.Dispose();
             // dL/dU = Σ_t h_{t−1}ᵀ dG_t as one [N, (T−1)·B] × [(T−1)·B, 4N] product plus h_0ᵀ dG_0
             var dg0 = gradA[0];
             gradU = zeros(n, 4 * n, u.dtype, u.device).MoveToOuterDisposeScope();
