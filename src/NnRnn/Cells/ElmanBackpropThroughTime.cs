@@ -60,9 +60,12 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
         gradA.copy_(gradHiddens);
         using (var scope = NewDisposeScope())
         {
-            var wt = w.t();
+            var wt = w.t().contiguous();
             using var handOff = Gemm.HandOffThreads(gradA[0], gradA[0], wt);
-            gradBias = sigma.Bias is null ? null : zeros(n, hiddens.dtype, hiddens.device).MoveToOuterDisposeScope();
+            // modReLU's dL/db: one reduction over H where H is small (the rounding of earlier
+            // versions), per step where it is large (no two [T, B, N] temporaries).
+            bool biasPerStep = sigma.Bias is not null && hiddens.numel() > 1 << 22;
+            gradBias = biasPerStep ? zeros(n, hiddens.dtype, hiddens.device).MoveToOuterDisposeScope() : null;
             for (long t = steps - 1; t >= 0; t--)
             {
                 using var step = NewDisposeScope();
@@ -79,6 +82,7 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
             if (steps > 1) Gemm.MultiplyInto(gradW, hiddens[..(int)(steps - 1)].reshape(-1, n).t(), gradA[1..].reshape(-1, n), beta: 0);
             Gemm.MultiplyInto(gradW, h0.t(), dz0);
             gradH0 = dz0.mm(wt).MoveToOuterDisposeScope();
+            if (!biasPerStep) gradBias = sigma.BiasGradient(hiddens, gradA)?.MoveToOuterDisposeScope();
         }
         return new List<Tensor> { gradA, gradW, gradH0, gradBias!, null! };
     }

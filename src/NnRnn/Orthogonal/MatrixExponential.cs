@@ -1,4 +1,3 @@
-using NnRnn.Blas;
 using static TorchSharp.torch;
 
 namespace NnRnn.Orthogonal;
@@ -46,7 +45,7 @@ public static class MatrixExponential
         var scaled = a / Math.Pow(2, s);
         var (u13, v13) = PadeUV(scaled, 13);
         var r = linalg.solve(v13 - u13, u13 + v13);
-        for (int k = 0; k < s; k++) r = Mm(r, r);
+        for (int k = 0; k < s; k++) r = r.matmul(r);
         return r.MoveToOuterDisposeScope();
     }
 
@@ -71,23 +70,13 @@ public static class MatrixExponential
             (u, v, lu, lv) = PadeWithDerivative(a, e, chosen);
         var q = v - u;
         var r = linalg.solve(q, u + v);
-        var l = linalg.solve(q, lu + lv + Mm((lu - lv), r));
+        var l = linalg.solve(q, lu + lv + (lu - lv).matmul(r));
         for (int k = 0; k < s; k++)
         {
-            l = Mm(r, l) + Mm(l, r);
-            r = Mm(r, r);
+            l = r.matmul(l) + l.matmul(r);
+            r = r.matmul(r);
         }
         return (r.MoveToOuterDisposeScope(), l.MoveToOuterDisposeScope());
-    }
-
-    // Products of N×N matrices: through Gemm (the faster BLAS for this shape) outside autograd,
-    // plain matmul where autograd must see them (the Autograd route, float64 analysis).
-    private static Tensor Mm(Tensor x, Tensor y)
-    {
-        if (x.dim() != 2 || y.dim() != 2 || is_grad_enabled() && (x.requires_grad || y.requires_grad)) return x.matmul(y);
-        var c = empty(x.shape[0], y.shape[1], x.dtype, x.device);
-        Gemm.MultiplyInto(c, x, y, beta: 0);
-        return c;
     }
 
     private static double OneNorm(Tensor a)
@@ -105,26 +94,26 @@ public static class MatrixExponential
     private static (Tensor U, Tensor V) PadeUV(Tensor a, int m)
     {
         var id = Eye(a);
-        var a2 = Mm(a, a);
+        var a2 = a.matmul(a);
         if (m == 13)
         {
             var b = B13;
-            var a4 = Mm(a2, a2);
-            var a6 = Mm(a4, a2);
-            var w = Mm(a6, b[13] * a6 + b[11] * a4 + b[9] * a2) + b[7] * a6 + b[5] * a4 + b[3] * a2 + b[1] * id;
-            var z = Mm(a6, b[12] * a6 + b[10] * a4 + b[8] * a2) + b[6] * a6 + b[4] * a4 + b[2] * a2 + b[0] * id;
-            return (Mm(a, w), z);
+            var a4 = a2.matmul(a2);
+            var a6 = a4.matmul(a2);
+            var w = a6.matmul(b[13] * a6 + b[11] * a4 + b[9] * a2) + b[7] * a6 + b[5] * a4 + b[3] * a2 + b[1] * id;
+            var z = a6.matmul(b[12] * a6 + b[10] * a4 + b[8] * a2) + b[6] * a6 + b[4] * a4 + b[2] * a2 + b[0] * id;
+            return (a.matmul(w), z);
         }
         var c = m switch { 3 => B3, 5 => B5, 7 => B7, _ => B9 };
         var powers = new List<Tensor> { id, a2 };                       // A^0, A^2, A^4, ...
-        for (int k = 2; 2 * k <= m; k++) powers.Add(Mm(powers[^1], a2));
+        for (int k = 2; 2 * k <= m; k++) powers.Add(powers[^1].matmul(a2));
         Tensor odd = c[1] * id, even = c[0] * id;
         for (int k = 1; k < powers.Count; k++)
         {
             odd = odd + c[2 * k + 1] * powers[k];
             even = even + c[2 * k] * powers[k];
         }
-        return (Mm(a, odd), even);
+        return (a.matmul(odd), even);
     }
 
     /// <summary>U, V and their derivatives Lu, Lv in direction E for m ∈ {3, 5, 7, 9}.</summary>
@@ -132,14 +121,14 @@ public static class MatrixExponential
     {
         var c = m switch { 3 => B3, 5 => B5, 7 => B7, _ => B9 };
         var id = Eye(a);
-        var a2 = Mm(a, a);
-        var m2 = Mm(a, e) + Mm(e, a);
+        var a2 = a.matmul(a);
+        var m2 = a.matmul(e) + e.matmul(a);
         var powers = new List<Tensor> { id, a2 };          // A^{2k}
         var derivs = new List<Tensor> { zeros_like(a), m2 }; // L(A^{2k}, E)
         for (int k = 2; 2 * k <= m; k++)
         {
-            derivs.Add(Mm(powers[^1], m2) + Mm(derivs[^1], a2));
-            powers.Add(Mm(powers[^1], a2));
+            derivs.Add(powers[^1].matmul(m2) + derivs[^1].matmul(a2));
+            powers.Add(powers[^1].matmul(a2));
         }
         Tensor odd = c[1] * id, even = c[0] * id, lodd = zeros_like(a), leven = zeros_like(a);
         for (int k = 1; k < powers.Count; k++)
@@ -149,29 +138,29 @@ public static class MatrixExponential
             lodd = lodd + c[2 * k + 1] * derivs[k];
             leven = leven + c[2 * k] * derivs[k];
         }
-        return (Mm(a, odd), even, Mm(a, lodd) + Mm(e, odd), leven);
+        return (a.matmul(odd), even, a.matmul(lodd) + e.matmul(odd), leven);
     }
 
     private static (Tensor U, Tensor V, Tensor Lu, Tensor Lv) Pade13WithDerivative(Tensor a, Tensor e)
     {
         var b = B13;
         var id = Eye(a);
-        var a2 = Mm(a, a);
-        var a4 = Mm(a2, a2);
-        var a6 = Mm(a4, a2);
-        var m2 = Mm(a, e) + Mm(e, a);
-        var m4 = Mm(a2, m2) + Mm(m2, a2);
-        var m6 = Mm(a4, m2) + Mm(m4, a2);
+        var a2 = a.matmul(a);
+        var a4 = a2.matmul(a2);
+        var a6 = a4.matmul(a2);
+        var m2 = a.matmul(e) + e.matmul(a);
+        var m4 = a2.matmul(m2) + m2.matmul(a2);
+        var m6 = a4.matmul(m2) + m4.matmul(a2);
         var w1 = b[13] * a6 + b[11] * a4 + b[9] * a2;
         var w2 = b[7] * a6 + b[5] * a4 + b[3] * a2 + b[1] * id;
         var z1 = b[12] * a6 + b[10] * a4 + b[8] * a2;
         var z2 = b[6] * a6 + b[4] * a4 + b[2] * a2 + b[0] * id;
-        var w = Mm(a6, w1) + w2;
+        var w = a6.matmul(w1) + w2;
         var lw1 = b[13] * m6 + b[11] * m4 + b[9] * m2;
         var lw2 = b[7] * m6 + b[5] * m4 + b[3] * m2;
         var lz1 = b[12] * m6 + b[10] * m4 + b[8] * m2;
         var lz2 = b[6] * m6 + b[4] * m4 + b[2] * m2;
-        var lw = Mm(a6, lw1) + Mm(m6, w1) + lw2;
-        return (Mm(a, w), Mm(a6, z1) + z2, Mm(a, lw) + Mm(e, w), Mm(a6, lz1) + Mm(m6, z1) + lz2);
+        var lw = a6.matmul(lw1) + m6.matmul(w1) + lw2;
+        return (a.matmul(w), a6.matmul(z1) + z2, a.matmul(lw) + e.matmul(w), a6.matmul(lz1) + m6.matmul(z1) + lz2);
     }
 }
