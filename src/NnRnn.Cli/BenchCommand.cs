@@ -26,8 +26,9 @@ public static class BenchCommand
         var baseline = CommandLine.Option("--baseline", "also time the per-step autograd path (ratio in one run)", false);
         var compareKernels = CommandLine.Option("--compare-kernels", "also time the fused path with the small-shape kernels off (ratio in one run)", false);
         var soak = new Option<int?>("--soak") { Description = "instead of timing: run this many updates and report resident memory at start and end" };
+        var roofline = CommandLine.Option("--roofline", "measure the sgemm rates and add roofline_ms and roofline_ratio", false);
         var command = new Command("bench", "Time full training updates (forward, backward, both optimizers).");
-        foreach (var o in new Option[] { task, nets, nhid, batch, delay, threads, warmup, repeats, baseline, compareKernels, soak }) command.Options.Add(o);
+        foreach (var o in new Option[] { task, nets, nhid, batch, delay, threads, warmup, repeats, baseline, compareKernels, soak, roofline }) command.Options.Add(o);
         command.SetAction(r => CommandLine.Guard(() =>
         {
           try
@@ -56,8 +57,10 @@ public static class BenchCommand
                     double? fusedMs = null;
                     foreach (var mode in modes)
                     {
-                        var result = UpdateBenchmark.Run(Config(t, net, mode));
+                        var modeConfig = Config(t, net, mode);
+                        var result = UpdateBenchmark.Run(modeConfig);
                         var json = JsonSerializer.SerializeToNode(result)!.AsObject();
+                        if (r.GetValue(roofline)) RooflineFields.Add(json, modeConfig, result);
                         if (mode == UnrollMode.Fused) fusedMs = result.ms_median;
                         else if (fusedMs is double f) json["speedup_fused_vs_autograd"] = Math.Round(result.ms_median / f, 3);
                         Console.WriteLine(json.ToJsonString());

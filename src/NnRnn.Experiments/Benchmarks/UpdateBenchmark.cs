@@ -19,7 +19,7 @@ public sealed record BenchmarkConfig(string Task, NetType Net, long Hidden, int 
 
 /// <summary>Timings of one configuration (field names are relied on by tooling).</summary>
 public sealed record BenchmarkResult(string task, string net, long nhid, int batch, int seq_len, int threads,
-    string path, int repeats, double ms_median, double ms_min, double ms_mean, double timesteps_per_s, string kernels = "libtorch");
+    string path, int repeats, double ms_median, double ms_min, double ms_mean, double timesteps_per_s, double? peak_rss_mb, string kernels = "libtorch");
 
 /// <summary>
 /// Resident memory over a long run of updates (<c>nnrnn bench --soak</c>): after the warm-up, every
@@ -46,6 +46,7 @@ public static class UpdateBenchmark
     {
         Validate(config);
         set_num_threads(config.Threads);
+        PeakMemory.Reset();
         manual_seed(1);
         using var data = new Generator(1);
         var (cell, sequenceLength, model, update) = Workload(config, data);
@@ -73,7 +74,7 @@ public static class UpdateBenchmark
         return new BenchmarkResult(config.Task, SeedNames.Of(config.Net), config.Hidden, config.Batch,
             sequenceLength, config.Threads, fused ? "fused" : "autograd", times.Count,
             Math.Round(median, 3), Math.Round(times[0], 3), Math.Round(times.Average(), 3),
-            Math.Round(sequenceLength * config.Batch / (median / 1000.0), 1), small ? "small" : "libtorch");
+            Math.Round(sequenceLength * config.Batch / (median / 1000.0), 1), PeakMemory.PeakMb(), small ? "small" : "libtorch");
     }
 
     /// <summary>Runs <paramref name="updates"/> updates after the warm-up and samples the resident memory.</summary>
@@ -135,6 +136,17 @@ public static class UpdateBenchmark
         var options = defaults with { NetType = config.Net, HiddenSize = (int)Math.Min(int.MaxValue, config.Hidden), Batch = config.Batch };
         MemoryEstimate.Check(options, Footprint(config.Length), defaults with { NetType = config.Net }, Footprint(DefaultLength(config.Task)));
     }
+
+    /// <summary>The update's input width, read-out classes and whether it reads out at every step (for the roofline's FLOPs).</summary>
+    public static (long Input, long Outputs, bool EveryStep) Shape(BenchmarkConfig c) => c.Task switch
+    {
+        "psmnist" => (1, 10, false),
+        "ptb" => (PtbEmbedding, PtbVocabulary, true),
+        "adding" => (2, 1, false),
+        _ => CopyShape(new CopyTask(c.Length, copyLength: c.CopyLength)),
+    };
+
+    private static (long, long, bool) CopyShape(ISyntheticTask task) => (task.InputSize, task.Outputs, true);
 
     /// <summary>The cell, the sequence length, the model (to dispose) and one update of the task.</summary>
     private static (RecurrentCell Cell, int Length, nn.Module Model, Action Update) Workload(BenchmarkConfig c, Generator data)

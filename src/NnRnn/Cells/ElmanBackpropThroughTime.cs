@@ -1,4 +1,5 @@
 using NnRnn.Cells.Kernels;
+using NnRnn.Blas;
 using NnRnn.Nonlinearities;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -28,24 +29,29 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
         long steps = a.shape[0];
         bool small = KernelSelection.UseSmallKernel(a, a.shape[1], w.shape[0], w.shape[1]);
         ctx.save_data("small", small);
-        Tensor hiddens;
-        if (small)
-            hiddens = ElmanKernel.Forward(a, w, h0, (Tensor?)vars[3], sigma.Kind);
-        else
-        using (var scope = NewDisposeScope())
-        {
-            var hs = new Tensor[steps];
-            var h = h0;
-            using var wc = w.contiguous();   // e.g. RNN's Vᵀ is a transposed view: BLAS is faster on a dense copy
-            for (long t = 0; t < steps; t++)
-            {
-                using var at = a[t];
-                h = hs[t] = sigma.ForwardInPlace(addmm(at, h, wc, 1, 1));
-            }
-            hiddens = stack(hs).MoveToOuterDisposeScope();
-        }
+        var hiddens = small ? ElmanKernel.Forward(a, w, h0, (Tensor?)vars[3], sigma.Kind) : ForwardLarge(a, w, h0, sigma);
         ctx.save_for_backward(new List<Tensor> { w, h0, hiddens });
         ctx.save_data("sigma", sigma);
+        return hiddens;
+    }
+
+    /// <summary>
+    /// H starts as a copy of the projected inputs; each step adds h_{t−1} W into its row in place
+    /// (β = 1) and applies σ in place, so no per-step tensors are stacked afterwards.
+    /// </summary>
+    private static Tensor ForwardLarge(Tensor a, Tensor w, Tensor h0, Nonlinearity sigma)
+    {
+        var hiddens = empty(a.shape, a.dtype, a.device);
+        hiddens.copy_(a);
+        using var wc = w.contiguous();   // e.g. RNN's Vᵀ is a transposed view: BLAS is faster on a dense copy
+        using var handOff = Gemm.HandOffThreads(hiddens[0], h0, wc);
+        for (long t = 0; t < a.shape[0]; t++)
+        {
+            using var scope = NewDisposeScope();
+            var ht = hiddens[t];
+            Gemm.MultiplyInto(ht, t == 0 ? h0 : hiddens[t - 1], wc);
+            sigma.ForwardInPlace(ht);
+        }
         return hiddens;
     }
 
@@ -57,37 +63,47 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
         long steps = hiddens.shape[0], n = hiddens.shape[2];
         Tensor gradA, gradW, gradH0;
         Tensor? gradBias;
+        if ((bool)ctx.get_data("small"))
+        {
+            using var scope = NewDisposeScope();
+            (gradA, gradBias) = ElmanKernel.Backward(gradHiddens, w, hiddens, sigma.Kind);
+            gradA.MoveToOuterDisposeScope();
+            gradBias?.MoveToOuterDisposeScope();
+            using var first = gradA[0];
+            var hPrevAll = hiddens[..(int)(steps - 1)].reshape(-1, n);
+            gradW = addmm(hPrevAll.t().mm(gradA[1..].reshape(-1, n)), h0.t(), first, 1, 1).MoveToOuterDisposeScope();
+            gradH0 = first.mm(w.t()).MoveToOuterDisposeScope();
+            return new List<Tensor> { gradA, gradW, gradH0, gradBias!, null! };
+        }
+        // dz is built in place in one [T, B, N] buffer (a copy of dL/dH): dz_t = (dL/dh_t + dz_{t+1} Wᵀ) ⊙ σ'(z_t),
+        // with σ' taken per step from h_t, so no [T, B, N] derivative tensor is kept.
+        gradA = empty(gradHiddens.shape, gradHiddens.dtype, gradHiddens.device);
+        gradA.copy_(gradHiddens);
         using (var scope = NewDisposeScope())
         {
-            if ((bool)ctx.get_data("small"))
-            {
-                (gradA, gradBias) = ElmanKernel.Backward(gradHiddens, w, hiddens, sigma.Kind);
-                gradA.MoveToOuterDisposeScope();
-                gradBias?.MoveToOuterDisposeScope();
-                using var first = gradA[0];
-                var hPrevAll = hiddens[..(int)(steps - 1)].reshape(-1, n);
-                gradW = addmm(hPrevAll.t().mm(gradA[1..].reshape(-1, n)), h0.t(), first, 1, 1).MoveToOuterDisposeScope();
-                gradH0 = first.mm(w.t()).MoveToOuterDisposeScope();
-                return new List<Tensor> { gradA, gradW, gradH0, gradBias!, null! };
-            }
-            var derivative = sigma.Derivative(hiddens);
             var wt = w.t().contiguous();
-            var dzs = new Tensor[steps];
-            Tensor? dzNext = null;
+            using var handOff = Gemm.HandOffThreads(gradA[0], gradA[0], wt);
+            // modReLU's dL/db: one reduction over H where H is small (the rounding of earlier
+            // versions), per step where it is large (no two [T, B, N] temporaries).
+            bool biasPerStep = sigma.Bias is not null && hiddens.numel() > 1 << 22;
+            gradBias = biasPerStep ? zeros(n, hiddens.dtype, hiddens.device).MoveToOuterDisposeScope() : null;
             for (long t = steps - 1; t >= 0; t--)
             {
-                // dh_t = dL/dh_t (direct) + dz_{t+1} Wᵀ;  dz_t = dh_t ⊙ σ'(z_t)
-                using var g = gradHiddens[t];
-                using var d = derivative[t];
-                dzNext = dzs[t] = dzNext is null ? g * d : addmm(g, dzNext, wt, 1, 1).mul_(d);
+                using var step = NewDisposeScope();
+                var dz = gradA[t];
+                var ht = hiddens[t];
+                if (t < steps - 1) Gemm.MultiplyInto(dz, gradA[t + 1], wt);
+                dz.mul_(sigma.Derivative(ht));
+                if (gradBias is not null) gradBias.add_(sigma.BiasGradient(ht, dz)!);   // per step: no [T, B, N] temporaries
             }
-            gradA = stack(dzs).MoveToOuterDisposeScope();
-            // dL/dW = Σ_t h_{t−1}ᵀ dz_t, split so that no shifted copy of H is made
-            var hPrev = hiddens[..(int)(steps - 1)].reshape(-1, n);
-            var dzLater = gradA[1..].reshape(-1, n);
-            gradW = addmm(hPrev.t().mm(dzLater), h0.t(), dzs[0], 1, 1).MoveToOuterDisposeScope();
-            gradH0 = dzs[0].mm(wt).MoveToOuterDisposeScope();
-            gradBias = sigma.BiasGradient(hiddens, gradA)?.MoveToOuterDisposeScope();
+            handOff.Dispose();
+            // dL/dW = Σ_t h_{t−1}ᵀ dz_t as one [N, (T−1)·B] × [(T−1)·B, N] product plus h_0ᵀ dz_0
+            var dz0 = gradA[0];
+            gradW = zeros(n, n, w.dtype, w.device).MoveToOuterDisposeScope();
+            if (steps > 1) Gemm.MultiplyInto(gradW, hiddens[..(int)(steps - 1)].reshape(-1, n).t(), gradA[1..].reshape(-1, n), beta: 0);
+            Gemm.MultiplyInto(gradW, h0.t(), dz0);
+            gradH0 = dz0.mm(wt).MoveToOuterDisposeScope();
+            if (!biasPerStep) gradBias = sigma.BiasGradient(hiddens, gradA)?.MoveToOuterDisposeScope();
         }
         return new List<Tensor> { gradA, gradW, gradH0, gradBias!, null! };
     }

@@ -28,8 +28,10 @@ internal sealed class ElmanRecurrence : IFusedRecurrence
 
     public (Tensor Outputs, RecurrentState Final) Unroll(Tensor inputs, RecurrentState state)
     {
-        var projected = input.forward(inputs);
-        var hiddens = ElmanBackpropThroughTime.Apply(projected, recurrent, state.Hidden, sigma.Bias, sigma);
+        Tensor hiddens;
+        // the fused node copies the projection into H, so the [T, B, N] projection is freed at once
+        using (var projected = input.forward(inputs))
+            hiddens = ElmanBackpropThroughTime.Apply(projected, recurrent, state.Hidden, sigma.Bias, sigma);
         return (hiddens, new RecurrentState(hiddens[-1]));
     }
 }

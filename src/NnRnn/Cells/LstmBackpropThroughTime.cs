@@ -1,4 +1,5 @@
 using NnRnn.Cells.Kernels;
+using NnRnn.Blas;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,9 +8,14 @@ namespace NnRnn.Cells;
 /// <summary>
 /// The LSTM over a whole sequence as one autograd node with a hand-written backward through
 /// time. Inputs: a = x W_xᵀ + b for all steps [T, B, 4N] (gate order f, i, o, g), U = W_hᵀ
-/// [N, 4N], h0, c0 [B, N]. Outputs: H and C [T, B, N]. Per step: gates = a_t + h U;
-/// c = σ(f) c + σ(i) tanh(g); h = σ(o) tanh(c).
+/// [N, 4N], h0, c0 [B, N]. Outputs: H and C [T, B, N]. Per step: gates = a_t + h U (one fused
+/// gate product); c = σ(f) c + σ(i) tanh(g); h = σ(o) tanh(c).
 /// </summary>
+/// <remarks>
+/// Memory (issue 13): the gates are activated in place in one [T, B, 4N] buffer that starts as a
+/// copy of a, H and C are written in place, and backward builds dL/da in one [T, B, 4N] buffer
+/// step by step from the saved gates; nothing else of size T is allocated.
+/// </remarks>
 internal sealed class LstmBackpropThroughTime : autograd.MultiTensorFunction<LstmBackpropThroughTime>
 {
     public override string Name => "LstmBackpropThroughTime";
@@ -24,96 +30,94 @@ internal sealed class LstmBackpropThroughTime : autograd.MultiTensorFunction<Lst
     {
         var (a, u, h0, c0) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3]);
         long steps = a.shape[0], n = h0.shape[1];
-        Tensor gates, hiddens, cells;
         bool small = KernelSelection.UseSmallKernel(a, h0.shape[0], n, 4 * n);
         ctx.save_data("small", small);
-        if (small)
-            (gates, hiddens, cells) = LstmKernel.Forward(a, u, h0, c0);
-        else
-        using (var scope = NewDisposeScope())
-        {
-            using var uc = u.contiguous();
-            using var one = 1.0.ToScalar();
-            var gs = new Tensor[steps];
-            var hs = new Tensor[steps];
-            var cs = new Tensor[steps];
-            Tensor h = h0, c = c0;
-            for (long t = 0; t < steps; t++)
-            {
-                using var at = a[t];
-                var g = gs[t] = addmm(at, h, uc, 1, 1);
-                using (var sig = g.narrow(1, 0, 3 * n)) sig.sigmoid_();
-                using (var cand = g.narrow(1, 3 * n, n)) cand.tanh_();
-                using var f = g.narrow(1, 0, n);
-                using var i = g.narrow(1, n, n);
-                using var o = g.narrow(1, 2 * n, n);
-                using var gg = g.narrow(1, 3 * n, n);
-                c = cs[t] = addcmul(f * c, i, gg, one);
-                using var tc = c.tanh();
-                h = hs[t] = o * tc;
-            }
-            gates = stack(gs).MoveToOuterDisposeScope();
-            hiddens = stack(hs).MoveToOuterDisposeScope();
-            cells = stack(cs).MoveToOuterDisposeScope();
-        }
-        ctx.save_for_backward(new List<Tensor> { u, h0, c0, gates, hiddens, cells });
+        var (gates, hiddens, cells) = small ? LstmKernel.Forward(a, u, h0, c0) : ForwardLarge(a, u, h0, c0);
+        ctx.save_for_backward(new List<Tensor> { u, h0, c0, gates, cells, hiddens });
         return new List<Tensor> { hiddens, cells };
+    }
+
+    /// <summary>Gates, H and C written in place, one [T, B, ·] buffer each; one fused gate product per step.</summary>
+    private static (Tensor Gates, Tensor Hiddens, Tensor Cells) ForwardLarge(Tensor a, Tensor u, Tensor h0, Tensor c0)
+    {
+        long steps = a.shape[0], batch = a.shape[1], n = h0.shape[1];
+        var gates = empty(a.shape, a.dtype, a.device);
+        gates.copy_(a);
+        var hiddens = empty(new[] { steps, batch, n }, a.dtype, a.device);
+        var cells = empty(new[] { steps, batch, n }, a.dtype, a.device);
+        using var one = 1.0.ToScalar();
+        using var uc = u.contiguous();
+        using var handOff = Gemm.HandOffThreads(gates[0], h0, uc);
+        for (long t = 0; t < steps; t++)
+        {
+            using var scope = NewDisposeScope();
+            var g = gates[t];
+            var (hPrev, cPrev) = t == 0 ? (h0, c0) : (hiddens[t - 1], cells[t - 1]);
+            Gemm.MultiplyInto(g, hPrev, uc);
+            g.narrow(1, 0, 3 * n).sigmoid_();
+            g.narrow(1, 3 * n, n).tanh_();
+            var c = cells[t];
+            c.copy_(g.narrow(1, 0, n)).mul_(cPrev).addcmul_(g.narrow(1, n, n), g.narrow(1, 3 * n, n), one);
+            hiddens[t].copy_(c).tanh_().mul_(g.narrow(1, 2 * n, n));
+        }
+        return (gates, hiddens, cells);
     }
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grads)
     {
         var saved = ctx.get_saved_variables();
-        var (u, h0, c0, gates, hiddens, cells) = (saved[0], saved[1], saved[2], saved[3], saved[4], saved[5]);
+        var (u, h0, c0, gates, cells, hiddens) = (saved[0], saved[1], saved[2], saved[3], saved[4], saved[5]);
         var (dH, dC) = (grads[0], grads[1]);
         long steps = gates.shape[0], n = h0.shape[1];
-        Tensor gradA, gradU, gradH0, gradC0;
+        Tensor gradU, gradH0, gradC0;
+        if ((bool)ctx.get_data("small"))
+        {
+            using var scope = NewDisposeScope();
+            var (dA, dC0) = LstmKernel.Backward(dH, dC, u, c0, gates, cells);
+            dA.MoveToOuterDisposeScope();
+            gradC0 = dC0.MoveToOuterDisposeScope();
+            using var first = dA[0];
+            var hPrevAll = hiddens[..(int)(steps - 1)].reshape(-1, n);
+            gradU = addmm(hPrevAll.t().mm(dA[1..].reshape(-1, 4 * n)), h0.t(), first, 1, 1).MoveToOuterDisposeScope();
+            gradH0 = first.mm(u.t()).MoveToOuterDisposeScope();
+            return new List<Tensor> { dA, gradU, gradH0, gradC0 };
+        }
+        var gradA = empty(gates.shape, gates.dtype, gates.device);
         using (var scope = NewDisposeScope())
         {
-            if ((bool)ctx.get_data("small"))
-            {
-                (gradA, gradC0) = LstmKernel.Backward(dH, dC, u, c0, gates, cells);
-                gradA.MoveToOuterDisposeScope();
-                gradC0.MoveToOuterDisposeScope();
-                using var first = gradA[0];
-                var hPrevAll = hiddens[..(int)(steps - 1)].reshape(-1, n);
-                gradU = addmm(hPrevAll.t().mm(gradA[1..].reshape(-1, 4 * n)), h0.t(), first, 1, 1).MoveToOuterDisposeScope();
-                gradH0 = first.mm(u.t()).MoveToOuterDisposeScope();
-                return new List<Tensor> { gradA, gradU, gradH0, gradC0 };
-            }
-            var parts = gates.chunk(4, 2);
-            var (f, i, o, g) = (parts[0], parts[1], parts[2], parts[3]);
-            var tc = cells.tanh();
-            var cPrev = cat(new[] { c0.unsqueeze(0), cells[..(int)(steps - 1)] }, 0);
-            // what does not depend on the recursion, for all steps at once
-            var dcFromH = o * (1 - tc * tc);                                      // ∂c-path of dh
-            var local = cat(new[] { cPrev * f * (1 - f), g * i * (1 - i), tc * o * (1 - o), i * (1 - g * g) }, 2);
-            var w = u.t().contiguous();                                           // [4N, N]
+            var w = u.t();                                                       // [4N, N]
             using var one = 1.0.ToScalar();
-            var dGs = new Tensor[steps];
-            Tensor? dGNext = null, dcNext = null;
+            var handOff = Gemm.HandOffThreads(dH[0], gradA[0], w);
+            Tensor? dcNext = null;
             for (long t = steps - 1; t >= 0; t--)
             {
-                using var dht = dH[t];
-                using var dct = dC[t];
-                using var at = dcFromH[t];
-                using var dh = dGNext is null ? dht.clone() : addmm(dht, dGNext, w, 1, 1);
-                var dc = addcmul(dct, dh, at, one);
-                if (dcNext is not null)
-                {
-                    using var fNext = f[t + 1];
-                    dc.addcmul_(dcNext, fNext, one);
-                }
-                using var lt = local[t];
-                var both = cat(new[] { dc, dc, dh, dc }, 1);
-                dGNext = dGs[t] = both.mul_(lt);
-                dcNext = dc;
+                using var step = NewDisposeScope();
+                var gt = gates[t];
+                var (f, i, o, g) = (gt.narrow(1, 0, n), gt.narrow(1, n, n), gt.narrow(1, 2 * n, n), gt.narrow(1, 3 * n, n));
+                var cPrev = t == 0 ? c0 : cells[t - 1];
+                var tc = cells[t].tanh();
+                // dh = dL/dh_t + dG_{t+1} Wᵀ;  dc = dL/dc_t + dh ⊙ o ⊙ (1 − tanh²c) + dc_{t+1} ⊙ f_{t+1}
+                var dh = dH[t].clone();
+                if (t < steps - 1) Gemm.MultiplyInto(dh, gradA[t + 1], w);
+                var dc = tc.square().neg_().add_(1).mul_(o).mul_(dh).add_(dC[t]);
+                if (dcNext is not null) dc.addcmul_(dcNext, gates[t + 1].narrow(1, 0, n), one);
+                // dG = [dc ⊙ c_{t−1} ⊙ f(1−f), dc ⊙ g ⊙ i(1−i), dh ⊙ tanh c ⊙ o(1−o), dc ⊙ i ⊙ (1−g²)]
+                var da = gradA[t];
+                da.narrow(1, 0, n).copy_(f).neg_().add_(1).mul_(f).mul_(cPrev).mul_(dc);
+                da.narrow(1, n, n).copy_(i).neg_().add_(1).mul_(i).mul_(g).mul_(dc);
+                da.narrow(1, 2 * n, n).copy_(o).neg_().add_(1).mul_(o).mul_(tc).mul_(dh);
+                da.narrow(1, 3 * n, n).copy_(g).mul_(g).neg_().add_(1).mul_(i).mul_(dc);
+                dcNext?.Dispose();
+                dcNext = dc.MoveToOuterDisposeScope();
             }
-            gradA = stack(dGs).MoveToOuterDisposeScope();
-            var hPrev = hiddens[..(int)(steps - 1)].reshape(-1, n);
-            gradU = addmm(hPrev.t().mm(gradA[1..].reshape(-1, 4 * n)), h0.t(), dGs[0], 1, 1).MoveToOuterDisposeScope();
-            gradH0 = dGs[0].mm(w).MoveToOuterDisposeScope();
-            using var f0 = f[0];
-            gradC0 = (dcNext! * f0).MoveToOuterDisposeScope();
+            handOff.Dispose();
+            // dL/dU = Σ_t h_{t−1}ᵀ dG_t as one [N, (T−1)·B] × [(T−1)·B, 4N] product plus h_0ᵀ dG_0
+            var dg0 = gradA[0];
+            gradU = zeros(n, 4 * n, u.dtype, u.device).MoveToOuterDisposeScope();
+            if (steps > 1) Gemm.MultiplyInto(gradU, hiddens[..(int)(steps - 1)].reshape(-1, n).t(), gradA[1..].reshape(-1, 4 * n), beta: 0);
+            Gemm.MultiplyInto(gradU, h0.t(), dg0);
+            gradH0 = dg0.mm(w).MoveToOuterDisposeScope();
+            gradC0 = (dcNext! * gates[0].narrow(1, 0, n)).MoveToOuterDisposeScope();
         }
         return new List<Tensor> { gradA, gradU, gradH0, gradC0 };
     }
