@@ -26,7 +26,6 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
         var w = (Tensor)vars[1];
         var h0 = (Tensor)vars[2];
         var sigma = (Nonlinearity)vars[4];
-        long steps = a.shape[0];
         bool small = KernelSelection.UseSmallKernel(a, a.shape[1], w.shape[0], w.shape[1]);
         ctx.save_data("small", small);
         var hiddens = small ? ElmanKernel.Forward(a, w, h0, (Tensor?)vars[3], sigma.Kind) : ForwardLarge(a, w, h0, sigma);

@@ -29,7 +29,7 @@ internal sealed class LstmBackpropThroughTime : autograd.MultiTensorFunction<Lst
     public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
     {
         var (a, u, h0, c0) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3]);
-        long steps = a.shape[0], n = h0.shape[1];
+        long n = h0.shape[1];
         bool small = KernelSelection.UseSmallKernel(a, h0.shape[0], n, 4 * n);
         ctx.save_data("small", small);
         var (gates, hiddens, cells) = small ? LstmKernel.Forward(a, u, h0, c0) : ForwardLarge(a, u, h0, c0);
