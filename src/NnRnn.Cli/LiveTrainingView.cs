@@ -46,7 +46,7 @@ public sealed class LiveTrainingView(IAnsiConsole console) : ITrainingObserver
 
     public static IRenderable Render(TrainingProgress p)
     {
-        const int width = 16;
+        const int width = 12;
         int done = (int)Math.Round(p.Fraction * width);
         return new Markup($"[green]{new string('━', done)}[/][grey]{new string('━', width - done)}[/] {p.Fraction * 100,3:F0}%  {Markup.Escape(p.Text())}");
     }
