@@ -19,13 +19,19 @@ public static class ReportHtml
             .Append("img{max-width:100%;border:1px solid #ddd}</style></head><body>\n")
             .Append("<h1>nnrnn report</h1>\n")
             .Append($"<p>{report.Runs.Count} runs; numbers are mean ± standard error over seeds (n = runs averaged); only finished runs are averaged.</p>\n");
-        foreach (var table in report.Tables) html.Append(Table(table));
-        foreach (var curve in report.Curves)
+        foreach (var task in TaskReportSpec.All.Where(t => report.Tables.Any(x => x.Task == t.Task) || report.Curves.Any(c => c.Task == t.Task)))
         {
-            html.Append($"<h3>{E(curve.Title)}</h3>\n");
-            html.Append(figures.TryGetValue(curve.FileName, out var png)
-                ? $"<img alt=\"{E(curve.Title)}\" src=\"data:image/png;base64,{Convert.ToBase64String(png)}\">\n"
-                : $"<p>(figure {E(curve.FileName)} not drawn)</p>\n");
+            html.Append($"<h2>{E(task.Title)}</h2>\n");
+            foreach (var table in report.Tables.Where(t => t.Task == task.Task)) html.Append(Table(table));
+            foreach (var curve in report.Curves.Where(c => c.Task == task.Task))
+            {
+                html.Append($"<h3>{E(curve.Title)}</h3>\n");
+                html.Append(figures.TryGetValue(curve.FileName, out var png)
+                    ? $"<img alt=\"{E(curve.Title)}\" src=\"data:image/png;base64,{Convert.ToBase64String(png)}\">\n"
+                    : $"<p>(figure {E(curve.FileName)} not drawn)</p>\n");
+                if (curve.Baseline is { } b)
+                    html.Append($"<p>Dashed: {E(curve.Spec.BaselineLabel ?? "baseline")} = {b.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)}.</p>\n");
+            }
         }
         if (report.Excluded.Count > 0)
         {

@@ -9,9 +9,16 @@ public static class ReportMarkdown
     {
         var md = new StringBuilder("# nnrnn report\n\n");
         md.Append($"{report.Runs.Count} runs; numbers are mean ± standard error over seeds (n = runs averaged); only finished runs are averaged.\n\n");
-        foreach (var table in report.Tables) md.Append(Table(table)).Append('\n');
-        foreach (var curve in report.Curves)
-            md.Append($"### {curve.Title}\n\n![{curve.Title}]({curve.FileName})\n\n");
+        foreach (var task in TaskReportSpec.All.Where(t => report.Tables.Any(x => x.Task == t.Task) || report.Curves.Any(c => c.Task == t.Task)))
+        {
+            md.Append($"## {task.Title}\n\n");
+            foreach (var table in report.Tables.Where(t => t.Task == task.Task)) md.Append(Table(table)).Append('\n');
+            foreach (var curve in report.Curves.Where(c => c.Task == task.Task))
+            {
+                md.Append($"### {curve.Title}\n\n![{curve.Title}]({curve.FileName})\n\n");
+                if (curve.Baseline is { } b) md.Append($"Dashed: {curve.Spec.BaselineLabel} = {b.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)}.\n\n");
+            }
+        }
         md.Append(Excluded(report));
         if (report.Notes.Count > 0)
         {
