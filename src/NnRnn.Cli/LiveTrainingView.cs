@@ -9,7 +9,7 @@ namespace NnRnn.Cli;
 /// times a second on its own thread); the task's display prints the permanent lines above it.
 /// Used only when <see cref="ConsoleMode.Live"/>.
 /// </summary>
-public sealed class LiveTrainingView(IAnsiConsole console) : ITrainingObserver
+public sealed class LiveTrainingView(IAnsiConsole console) : ITrainingObserver, IDisposable
 {
     private readonly TrainingProgress progress = new();
     private readonly Lock gate = new();
@@ -20,6 +20,8 @@ public sealed class LiveTrainingView(IAnsiConsole console) : ITrainingObserver
 
     public void RunStarted(RunStarted run)
     {
+        // the live display hides the cursor: Ctrl+C must not leave the terminal without one
+        Console.CancelKeyPress += (_, _) => console.Cursor.Show(true);
         thread = new Thread(() => console.Live(Render()).AutoClear(true).Start(ctx =>
         {
             while (!ended.Wait(250)) ctx.UpdateTarget(Render());
@@ -32,10 +34,14 @@ public sealed class LiveTrainingView(IAnsiConsole console) : ITrainingObserver
         lock (gate) progress.Observe(update);
     }
 
-    public void RunEnded(RunEnded end)
+    public void RunEnded(RunEnded end) => Dispose();
+
+    /// <summary>Stops the live display (also when the run failed with an exception and never ended).</summary>
+    public void Dispose()
     {
         ended.Set();
         thread?.Join();
+        thread = null;
     }
 
     /// <summary>The bar and the progress line, as drawn now.</summary>

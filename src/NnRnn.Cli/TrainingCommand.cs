@@ -67,7 +67,15 @@ public static class TrainingCommand
                 dir = resumeDir;
                 if (Directory.Exists(dir)) OutputLocation.CheckWritable(dir, "--resume");
                 CheckRunOptions(dir);
-                summary = Trainer.Resume<TOptions>(dir, control, Observers());
+                var observers = Observers();
+                try
+                {
+                    summary = Trainer.Resume<TOptions>(dir, control, observers);
+                }
+                finally
+                {
+                    Stop(observers);
+                }
             }
             else
             {
@@ -85,7 +93,15 @@ public static class TrainingCommand
                 }
                 dir = r.GetValue(output) ?? RunDirectory.DefaultPath(name, SeedNames.Of(options.NetType));
                 OutputLocation.CheckWritable(dir, output.Name);
-                summary = Trainer.Run(options, dir, control, Observers());
+                var observers = Observers();
+                try
+                {
+                    summary = Trainer.Run(options, dir, control, observers);
+                }
+                finally
+                {
+                    Stop(observers);
+                }
             }
             if (summary is null)
             {
@@ -105,6 +121,12 @@ public static class TrainingCommand
         // the task's lines, warnings, and on a terminal the live progress line under them
         static ITrainingObserver[] Observers()
             => ConsoleMode.Live ? [new TDisplay(), new WarningLine(), new LiveTrainingView()] : [new TDisplay(), new WarningLine()];
+
+        // a live display stops even when the run throws, so the error is not drawn over
+        static void Stop(ITrainingObserver[] observers)
+        {
+            foreach (var o in observers.OfType<IDisposable>()) o.Dispose();
+        }
 
         // A run's options.json that does not parse or holds a bad value (e.g. "Infinity" written by
         // an older version) is an error about that file, not about a command-line option.
