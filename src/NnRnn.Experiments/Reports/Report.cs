@@ -15,10 +15,17 @@ public sealed record ModelKey(string NetType, int HiddenSize)
 public sealed record TableCell(MeanSe Value, IReadOnlyList<string> Runs);
 
 /// <summary>A table as the seed's README shows it: rows are models, columns the task's settings.</summary>
+/// <param name="Parameters">Each row's trained parameter count (summary.json's <c>parameters</c>): how the seed's "fixed # of params" columns are read.</param>
 public sealed record ReportTable(TableSpec Spec, string Task, IReadOnlyList<string> Columns, IReadOnlyList<ModelKey> Rows,
-    IReadOnlyDictionary<(ModelKey Model, string Column), TableCell> Cells)
+    IReadOnlyDictionary<(ModelKey Model, string Column), TableCell> Cells, IReadOnlyDictionary<ModelKey, long> Parameters)
 {
     public TableCell? Cell(ModelKey model, string column) => Cells.TryGetValue((model, column), out var c) ? c : null;
+
+    /// <summary>"1.32 M", "233": the row's parameter count, or "–" when its runs did not record one.</summary>
+    public string ParameterText(ModelKey model) => !Parameters.TryGetValue(model, out var n) ? "–"
+        : n >= 1_000_000 ? (n / 1e6).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + " M"
+        : n >= 10_000 ? (n / 1e3).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " k"
+        : n.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>One line of a figure: a model's mean curve over its runs, with the standard error at each point.</summary>

@@ -73,7 +73,10 @@ public static class ReportBuilder
                 cells[group.Key] = new TableCell(MeanSe.Of(with.Select(r => r.SummaryValue(spec.Metric)!.Value * spec.Scale).ToList()),
                     with.Select(r => r.Directory).ToList());
         }
-        return new ReportTable(spec, task.Task, columns, models.Where(m => cells.Keys.Any(k => k.Item1 == m)).ToList(), cells);
+        // a model's count is the same in every column (T does not change it); the largest if runs disagree
+        var parameters = runs.Where(r => r.SummaryValue("parameters") is > 0).GroupBy(Model)
+            .ToDictionary(g => g.Key, g => g.Max(r => (long)r.SummaryValue("parameters")!.Value));
+        return new ReportTable(spec, task.Task, columns, models.Where(m => cells.Keys.Any(k => k.Item1 == m)).ToList(), cells, parameters);
     }
 
     private static CurvePlot? Curve(TaskReportSpec task, string column, List<RunRecord> runs, List<ModelKey> models, List<string> notes)

@@ -50,12 +50,12 @@ public static class ReportHtml
 
     private static string Table(ReportTable table)
     {
-        var html = new StringBuilder($"<h3>{E(table.Spec.Title)}</h3>\n<table class=\"results\" data-rows=\"{table.Rows.Count}\"><tr><th>Model</th>");
+        var html = new StringBuilder($"<h3>{E(table.Spec.Title)}</h3>\n<table class=\"results\" data-rows=\"{table.Rows.Count}\"><tr><th>Model</th><th>Params</th>");
         foreach (var c in table.Columns) html.Append($"<th>{E(c)}</th>");
         html.Append("</tr>\n");
         foreach (var model in table.Rows)
         {
-            html.Append($"<tr><td>{E(model.Label)}</td>");
+            html.Append($"<tr><td>{E(model.Label)}</td><td>{E(table.ParameterText(model))}</td>");
             foreach (var c in table.Columns) html.Append($"<td>{E(table.Cell(model, c)?.Value.Format(table.Spec.Decimals) ?? "–")}</td>");
             html.Append("</tr>\n");
         }

@@ -32,10 +32,10 @@ public static class ReportMarkdown
     public static string Table(ReportTable table)
     {
         var md = new StringBuilder($"### {table.Spec.Title}\n\n");
-        md.Append("| Model | ").Append(string.Join(" | ", table.Columns)).Append(" |\n");
-        md.Append("|---|").Append(string.Concat(table.Columns.Select(_ => "---|"))).Append('\n');
+        md.Append("| Model | Params | ").Append(string.Join(" | ", table.Columns)).Append(" |\n");
+        md.Append("|---|---|").Append(string.Concat(table.Columns.Select(_ => "---|"))).Append('\n');
         foreach (var model in table.Rows)
-            md.Append($"| {model.Label} | ")
+            md.Append($"| {model.Label} | {table.ParameterText(model)} | ")
               .Append(string.Join(" | ", table.Columns.Select(c => table.Cell(model, c)?.Value.Format(table.Spec.Decimals) ?? "–")))
               .Append(" |\n");
         return md.ToString();

@@ -48,6 +48,8 @@ public sealed class ReportBuilderTests : IDisposable
         Assert.Equal(2, bpc.Cell(new ModelKey("LSTM", 8), "T_PTB = 150")!.Value.N);
         Assert.Equal(1, bpc.Cell(new ModelKey("RNN", 8), "T_PTB = 300")!.Value.N);
         Assert.Null(bpc.Cell(new ModelKey("LSTM", 8), "T_PTB = 300"));
+        Assert.Equal(390, bpc.Parameters[new ModelKey("RNN", 8)]);   // the fixture's summary.json
+        Assert.Equal("390", bpc.ParameterText(new ModelKey("RNN", 8)));
         // accuracies in percent, as the seed's tables
         var accuracy = report.Tables.Single(t => t.Spec.Metric == "test_accuracy");
         Assert.Equal(41.0, accuracy.Cell(new ModelKey("RNN", 8), "T_PTB = 150")!.Value.Mean, 1e-9);
@@ -128,5 +130,18 @@ public sealed class ReportBuilderTests : IDisposable
         var report = ReportBuilder.Build(RunDirectories.Find(root), new ReportFilter("ptb", ["nnrnn"]));
         Assert.All(report.Runs, r => Assert.Equal(("ptb", "nnRNN"), (r.Task, r.NetType)));
         Assert.Single(report.Runs);
+    }
+
+    [Theory]
+    [InlineData(1_322_543, "1.32 M")]
+    [InlineData(48_123, "48.1 k")]
+    [InlineData(233, "233")]
+    public void Parameter_counts_read_as_the_seed_writes_them(long count, string text)
+    {
+        var model = new ModelKey("nnRNN", 1024);
+        var table = new ReportTable(new TableSpec("t", "t", "m", 1, 2), "ptb", [], [model], new Dictionary<(ModelKey, string), TableCell>(),
+            new Dictionary<ModelKey, long> { [model] = count });
+        Assert.Equal(text, table.ParameterText(model));
+        Assert.Equal("–", table.ParameterText(new ModelKey("RNN", 8)));
     }
 }

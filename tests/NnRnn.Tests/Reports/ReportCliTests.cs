@@ -30,8 +30,10 @@ public sealed class ReportCliTests : IClassFixture<ReportCliTests.CopyRuns>
 
     public ReportCliTests(CopyRuns runs) => this.runs = runs;
 
-    private double FinalLoss(string net, int seed)
-        => JsonNode.Parse(File.ReadAllText(Path.Combine(runs.Runs, net, $"copytask-{net}-{seed}", "summary.json")))!["final_loss"]!.GetValue<double>();
+    private JsonNode Summary(string net, int seed)
+        => JsonNode.Parse(File.ReadAllText(Path.Combine(runs.Runs, net, $"copytask-{net}-{seed}", "summary.json")))!;
+
+    private double FinalLoss(string net, int seed) => Summary(net, seed)["final_loss"]!.GetValue<double>();
 
     [Fact]
     public void Writes_markdown_csv_figure_and_html()
@@ -51,7 +53,7 @@ public sealed class ReportCliTests : IClassFixture<ReportCliTests.CopyRuns>
     {
         Assert.True(runs.Result.Code == 0, runs.Result.Err);
         var lines = File.ReadAllLines(Path.Combine(runs.Out, "copytask-final-loss.csv"));
-        Assert.Equal("task,model,net_type,nhid,column,metric,mean,se,n", lines[0]);
+        Assert.Equal("task,model,net_type,nhid,parameters,column,metric,mean,se,n", lines[0]);
         Assert.Equal(3, lines.Length);
         var md = File.ReadAllText(Path.Combine(runs.Out, "report.md"));
         foreach (var (net, line) in new[] { ("RNN", lines[1]), ("nnRNN", lines[2]) })
@@ -59,11 +61,12 @@ public sealed class ReportCliTests : IClassFixture<ReportCliTests.CopyRuns>
             double a = FinalLoss(net, 1), b = FinalLoss(net, 2);
             double mean = (a + b) / 2, se = Math.Abs(a - b) / 2;   // two replicates: s = |a − b| / √2, SE = s / √2
             var cells = line.Split(',');
-            Assert.Equal(["copytask", $"{net} (N=8)", net, "8", "T = 5", "final_loss"], cells[..6]);
-            Assert.Equal(mean, double.Parse(cells[6], CultureInfo.InvariantCulture), 1e-12 * Math.Max(1, mean));
-            Assert.Equal(se, double.Parse(cells[7], CultureInfo.InvariantCulture), 1e-12 * Math.Max(1, se));
-            Assert.Equal("2", cells[8]);
-            Assert.Contains($"| {net} (N=8) | {mean.ToString("F4", CultureInfo.InvariantCulture)} ± ", md);
+            var parameters = Summary(net, 1)["parameters"]!.GetValue<long>().ToString(CultureInfo.InvariantCulture);
+            Assert.Equal(["copytask", $"{net} (N=8)", net, "8", parameters, "T = 5", "final_loss"], cells[..7]);
+            Assert.Equal(mean, double.Parse(cells[7], CultureInfo.InvariantCulture), 1e-12 * Math.Max(1, mean));
+            Assert.Equal(se, double.Parse(cells[8], CultureInfo.InvariantCulture), 1e-12 * Math.Max(1, se));
+            Assert.Equal("2", cells[9]);
+            Assert.Contains($"| {net} (N=8) | {parameters} | {mean.ToString("F4", CultureInfo.InvariantCulture)} ± ", md);
         }
     }
 
