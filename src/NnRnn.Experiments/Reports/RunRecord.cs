@@ -48,7 +48,7 @@ public sealed record RunRecord(string Directory, string Task, string NetType, in
         if (!File.Exists(file)) return null;
         try
         {
-            return JsonNode.Parse(File.ReadAllText(file), documentOptions: new JsonDocumentOptions()) as JsonObject
+            return JsonNode.Parse(File.ReadAllText(file)) as JsonObject
                 ?? throw new InvalidDataException($"{file}: not a JSON object");
         }
         catch (JsonException e)
