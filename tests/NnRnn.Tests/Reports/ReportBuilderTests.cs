@@ -132,6 +132,21 @@ public sealed class ReportBuilderTests : IDisposable
         Assert.Single(report.Runs);
     }
 
+    [Fact]
+    public void Long_curves_are_averaged_in_consecutive_bins()
+    {
+        // 900 updates → bins of 3 (at most ReportBuilder.MaxCurvePoints points); loss of update k is k
+        var dir = ReportRuns.FromFixture(root, "copytask", "nnRNN", 1, []);
+        File.WriteAllLines(Path.Combine(dir, "metrics.csv"),
+            new[] { "step,loss,accuracy,ms" }.Concat(Enumerable.Range(1, 900).Select(k => $"{k},{k},0.5,1")));
+        var series = ReportBuilder.Build([dir]).Curves.Single().Series.Single();
+        Assert.Equal(ReportBuilder.MaxCurvePoints, series.X.Length);
+        Assert.Equal([2.0, 5.0], series.X[..2]);      // means of steps 1–3 and 4–6
+        Assert.Equal([2.0, 5.0], series.Mean[..2]);
+        Assert.Equal(899.0, series.Mean[^1]);
+        Assert.All(series.Se, e => Assert.Equal(0, e));   // one run: no band
+    }
+
     [Theory]
     [InlineData(1_322_543, "1.32 M")]
     [InlineData(48_123, "48.1 k")]
