@@ -17,6 +17,7 @@ public static class App
         root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(PresetsCommand.Create());
         root.Subcommands.Add(AnalyzeCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         return root;
     }
 

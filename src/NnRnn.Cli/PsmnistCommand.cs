@@ -38,7 +38,7 @@ public sealed class PsmnistDisplay : ITrainingObserver
         count++;
         if (u.Update % UpdateLineEvery == 0 && u.Batch < u.Batches && u.Result is ClassifierUpdate c)
         {
-            Console.WriteLine($"  epoch {u.Epoch,3} batch {u.Batch,5}/{u.Batches}  loss {c.EpochLoss:F5}  acc {c.EpochAccuracy:F4}  {milliseconds / count,7:F1} ms/update");
+            ConsoleMode.Line($"  epoch {u.Epoch,3} batch {u.Batch,5}/{u.Batches}  loss {c.EpochLoss:F5}  acc {c.EpochAccuracy:F4}  {milliseconds / count,7:F1} ms/update");
             milliseconds = 0;
             count = 0;
         }
@@ -47,7 +47,7 @@ public sealed class PsmnistDisplay : ITrainingObserver
     public void MetricsRowWritten(Experiments.Runs.MetricsRow row)
     {
         if (row is not PsmnistEpochRow e) return;
-        Console.WriteLine($"epoch {e.Epoch,3}/{epochs}  train loss {e.TrainLoss:F5} acc {e.TrainAccuracy:F4}  " +
+        ConsoleMode.Line($"epoch {e.Epoch,3}/{epochs}  train loss {e.TrainLoss:F5} acc {e.TrainAccuracy:F4}  " +
                           $"valid loss {e.ValidLoss:F5} acc {e.ValidAccuracy:F4}{(e.Best ? " *" : "  ")}  {e.Seconds:F1} s");
         milliseconds = 0;
         count = 0;

@@ -44,7 +44,7 @@ public sealed class PtbDisplay : ITrainingObserver
         milliseconds += w.Milliseconds;
         if (w.Batch % logInterval == 0 || w.Batch == w.Batches)
         {
-            Console.WriteLine($"| epoch {w.Epoch,3} | {w.Batch,5}/{w.Batches,5} windows | lr {w.LearningRate:G4} | {milliseconds / windows,8:F1} ms/window " +
+            ConsoleMode.Line($"| epoch {w.Epoch,3} | {w.Batch,5}/{w.Batches,5} windows | lr {w.LearningRate:G4} | {milliseconds / windows,8:F1} ms/window " +
                               $"| loss {interval.Loss:F4} | bpc {interval.Bpc:F4} | acc {interval.Accuracy:F4}");
             (interval, windows, milliseconds) = (new TokenStats(), 0, 0);
         }
@@ -53,7 +53,7 @@ public sealed class PtbDisplay : ITrainingObserver
     public void MetricsRowWritten(MetricsRow row)
     {
         if (row is not PtbEpochRow e) return;
-        Console.WriteLine($"| end of epoch {e.Epoch,3}/{e.Epochs} | {e.ExactSeconds,7:F1} s | train bpc {e.Train.Bpc:F4} | valid loss {e.Valid.Loss:F4} " +
+        ConsoleMode.Line($"| end of epoch {e.Epoch,3}/{e.Epochs} | {e.ExactSeconds,7:F1} s | train bpc {e.Train.Bpc:F4} | valid loss {e.Valid.Loss:F4} " +
                           $"| valid bpc {e.Valid.Bpc:F4} | valid acc {e.Valid.Accuracy:F4} | {(e.Improved ? "best so far" : "no improvement: learning rates halved")}");
     }
 }

@@ -32,7 +32,7 @@ public sealed class SyntheticTaskDisplay : ITrainingObserver
         if (p.Batch % every == 0 || p.Batch == p.Batches)
         {
             var score = p.Result is SyntheticTaskUpdate { Score: var s } && !double.IsNaN(s) ? $"  score {s:F3}" : "";
-            Console.WriteLine($"step {p.Batch,6}/{p.Batches}  loss {window / count:F5}{score}  {p.Milliseconds,7:F1} ms/update");
+            ConsoleMode.Line($"step {p.Batch,6}/{p.Batches}  loss {window / count:F5}{score}  {p.Milliseconds,7:F1} ms/update");
             window = 0;
             count = 0;
         }

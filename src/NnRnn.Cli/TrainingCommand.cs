@@ -10,7 +10,8 @@ namespace NnRnn.Cli;
 /// <summary>
 /// Builds a training command: the options of <typeparamref name="TOptions"/> (see
 /// <see cref="OptionBinder{TOptions}"/>), <c>--out</c> and the resume options; a new run or a
-/// resumed one through the <see cref="Trainer"/>, shown by <typeparamref name="TDisplay"/>; a
+/// resumed one through the <see cref="Trainer"/>, shown by <typeparamref name="TDisplay"/> (and
+/// <see cref="LiveTrainingView"/> on a terminal); a
 /// summary table at the end.
 /// </summary>
 public static class TrainingCommand
@@ -66,7 +67,15 @@ public static class TrainingCommand
                 dir = resumeDir;
                 if (Directory.Exists(dir)) OutputLocation.CheckWritable(dir, "--resume");
                 CheckRunOptions(dir);
-                summary = Trainer.Resume<TOptions>(dir, control, new TDisplay(), new WarningLine());
+                var observers = Observers();
+                try
+                {
+                    summary = Trainer.Resume<TOptions>(dir, control, observers);
+                }
+                finally
+                {
+                    Stop(observers);
+                }
             }
             else
             {
@@ -84,7 +93,15 @@ public static class TrainingCommand
                 }
                 dir = r.GetValue(output) ?? RunDirectory.DefaultPath(name, SeedNames.Of(options.NetType));
                 OutputLocation.CheckWritable(dir, output.Name);
-                summary = Trainer.Run(options, dir, control, new TDisplay(), new WarningLine());
+                var observers = Observers();
+                try
+                {
+                    summary = Trainer.Run(options, dir, control, observers);
+                }
+                finally
+                {
+                    Stop(observers);
+                }
             }
             if (summary is null)
             {
@@ -99,6 +116,16 @@ public static class TrainingCommand
             Report.Summary(summary.Headline());
             Console.WriteLine($"run directory: {dir}");
             return 0;
+        }
+
+        // the task's lines, warnings, and on a terminal the live progress line under them
+        static ITrainingObserver[] Observers()
+            => ConsoleMode.Live ? [new TDisplay(), new WarningLine(), new LiveTrainingView()] : [new TDisplay(), new WarningLine()];
+
+        // a live display stops even when the run throws, so the error is not drawn over
+        static void Stop(ITrainingObserver[] observers)
+        {
+            foreach (var o in observers.OfType<IDisposable>()) o.Dispose();
         }
 
         // A run's options.json that does not parse or holds a bad value (e.g. "Infinity" written by
