@@ -56,7 +56,7 @@ public static class UpdateBenchmark
         var times = new List<double>();
         bool enabled = KernelSelection.Enabled;
         KernelSelection.Enabled = config.SmallKernels;
-        long smallBefore = KernelSelection.SmallRuns;
+        long smallBefore = KernelSelection.SmallRuns, elementwiseBefore = KernelSelection.ElementwiseRuns;
         try
         {
             for (int i = 0; i < config.Warmup + config.Repeats; i++)
@@ -69,12 +69,14 @@ public static class UpdateBenchmark
         }
         finally { KernelSelection.Enabled = enabled; }
         bool small = KernelSelection.SmallRuns > smallBefore;
+        bool elementwise = KernelSelection.ElementwiseRuns > elementwiseBefore;
         times.Sort();
         double median = times.Count % 2 == 1 ? times[times.Count / 2] : 0.5 * (times[times.Count / 2 - 1] + times[times.Count / 2]);
         return new BenchmarkResult(config.Task, SeedNames.Of(config.Net), config.Hidden, config.Batch,
             sequenceLength, config.Threads, fused ? "fused" : "autograd", times.Count,
             Math.Round(median, 3), Math.Round(times[0], 3), Math.Round(times.Average(), 3),
-            Math.Round(sequenceLength * config.Batch / (median / 1000.0), 1), PeakMemory.PeakMb(), small ? "small" : "libtorch");
+            Math.Round(sequenceLength * config.Batch / (median / 1000.0), 1), PeakMemory.PeakMb(),
+            small ? "small" : elementwise ? "blas+elementwise" : "libtorch");
     }
 
     /// <summary>Runs <paramref name="updates"/> updates after the warm-up and samples the resident memory.</summary>

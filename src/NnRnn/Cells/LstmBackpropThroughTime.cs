@@ -31,8 +31,11 @@ internal sealed class LstmBackpropThroughTime : autograd.MultiTensorFunction<Lst
         var (a, u, h0, c0) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Tensor)vars[3]);
         long n = h0.shape[1];
         bool small = KernelSelection.UseSmallKernel(a, h0.shape[0], n, 4 * n);
+        // Large CPU shapes: the gate products through the BLAS, the element-wise work in the kernel.
+        bool blas = !small && KernelSelection.UseElementwiseKernel(a);
         ctx.save_data("small", small);
-        var (gates, hiddens, cells) = small ? LstmKernel.Forward(a, u, h0, c0) : ForwardLarge(a, u, h0, c0);
+        ctx.save_data("blas", blas);
+        var (gates, hiddens, cells) = small || blas ? LstmKernel.Forward(a, u, h0, c0, blas) : ForwardLarge(a, u, h0, c0);
         ctx.save_for_backward(new List<Tensor> { u, h0, c0, gates, cells, hiddens });
         return new List<Tensor> { hiddens, cells };
     }
@@ -70,15 +73,24 @@ internal sealed class LstmBackpropThroughTime : autograd.MultiTensorFunction<Lst
         var (dH, dC) = (grads[0], grads[1]);
         long steps = gates.shape[0], n = h0.shape[1];
         Tensor gradU, gradH0, gradC0;
-        if ((bool)ctx.get_data("small"))
+        bool blas = (bool)ctx.get_data("blas");
+        if ((bool)ctx.get_data("small") || blas)
         {
             using var scope = NewDisposeScope();
-            var (dA, dC0) = LstmKernel.Backward(dH, dC, u, c0, gates, cells);
+            var (dA, dC0) = LstmKernel.Backward(dH, dC, u, c0, gates, cells, blas);
             dA.MoveToOuterDisposeScope();
             gradC0 = dC0.MoveToOuterDisposeScope();
             using var first = dA[0];
             var hPrevAll = hiddens[..(int)(steps - 1)].reshape(-1, n);
-            gradU = addmm(hPrevAll.t().mm(dA[1..].reshape(-1, 4 * n)), h0.t(), first, 1, 1).MoveToOuterDisposeScope();
+            if (blas)
+            {
+                // dL/dU = Σ_t h_{t−1}ᵀ dG_t as one large product, as on the libtorch path below.
+                gradU = zeros(n, 4 * n, u.dtype, u.device).MoveToOuterDisposeScope();
+                if (steps > 1) Gemm.MultiplyInto(gradU, hPrevAll.t(), dA[1..].reshape(-1, 4 * n), beta: 0);
+                Gemm.MultiplyInto(gradU, h0.t(), first);
+            }
+            else
+                gradU = addmm(hPrevAll.t().mm(dA[1..].reshape(-1, 4 * n)), h0.t(), first, 1, 1).MoveToOuterDisposeScope();
             gradH0 = first.mm(u.t()).MoveToOuterDisposeScope();
             return new List<Tensor> { dA, gradU, gradH0, gradC0 };
         }

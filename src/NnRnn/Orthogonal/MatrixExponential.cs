@@ -33,41 +33,74 @@ public static class MatrixExponential
     /// <summary>expm(A) for a square matrix A.</summary>
     public static Tensor Expm(Tensor a)
     {
+        var (r, factors) = ExpmWithFactors(a);
+        factors.Dispose();
+        return r;
+    }
+
+    /// <summary>
+    /// expm(A) and the Padé pieces it was built from. They depend on even powers of A only (U is
+    /// odd), so <see cref="FrechetAtNegated"/> reuses them for Dexp(−A): the orthogonal step's
+    /// gradient (Al-Mohy &amp; Higham 2009, Alg. 6.4 at −A) then skips five to six of its products.
+    /// </summary>
+    internal static (Tensor Expm, PadeFactors Factors) ExpmWithFactors(Tensor a)
+    {
         using var scope = NewDisposeScope();
         double norm = OneNorm(a);
-        foreach (var (m, theta) in ExpmThetas)
-            if (norm <= theta)
-            {
-                var (u, v) = PadeUV(a, m);
-                return linalg.solve(v - u, u + v).MoveToOuterDisposeScope();
-            }
-        int s = Squarings(norm, ExpmTheta13);
-        var scaled = a / Math.Pow(2, s);
-        var (u13, v13) = PadeUV(scaled, 13);
-        var r = linalg.solve(v13 - u13, u13 + v13);
+        var (m, s) = ExpmDegree(norm);
+        var scaled = s > 0 ? a / Math.Pow(2, s) : a;
+        var f = PadeUV(scaled, m, s);
+        var r = linalg.solve(f.V - f.U, f.U + f.V);
         for (int k = 0; k < s; k++) r = r.matmul(r);
-        return r.MoveToOuterDisposeScope();
+        f.MoveToOuterDisposeScope();
+        return (r.MoveToOuterDisposeScope(), f);
+    }
+
+    /// <summary>How many derivatives on this thread reused forward factors (tests check the reuse happens).</summary>
+    [ThreadStatic] internal static int ReusedOnThisThread;
+
+    private static (int M, int S) ExpmDegree(double norm)
+    {
+        foreach (var (m, theta) in ExpmThetas)
+            if (norm <= theta) return (m, 0);
+        return (13, Squarings(norm, ExpmTheta13));
+    }
+
+    private static (int M, int S) FrechetDegree(double norm)
+    {
+        foreach (var (m, ell) in FrechetElls)
+            if (norm <= ell) return (m, 0);
+        return (13, Squarings(norm, FrechetEll13));
     }
 
     /// <summary>Dexp(A)[E], the Fréchet derivative of expm at A in the direction E.</summary>
     public static Tensor Frechet(Tensor a, Tensor e) => ExpmAndFrechet(a, e).Frechet;
 
     /// <summary>expm(A) and Dexp(A)[E] together (Al-Mohy &amp; Higham 2009, Alg. 6.4).</summary>
-    public static (Tensor Expm, Tensor Frechet) ExpmAndFrechet(Tensor a, Tensor e)
+    public static (Tensor Expm, Tensor Frechet) ExpmAndFrechet(Tensor a, Tensor e) => ExpmAndFrechet(a, e, null);
+
+    /// <summary>
+    /// Dexp(−A)[E] given the factors of expm(A) from <see cref="ExpmWithFactors"/>: the same values,
+    /// bit for bit, as <c>Frechet(−A, E)</c>, with the even powers and the Padé sums taken from the
+    /// factors whenever the degree and scaling chosen for the derivative are those of expm(A).
+    /// </summary>
+    internal static Tensor FrechetAtNegated(Tensor a, Tensor e, PadeFactors factorsOfA)
+    {
+        using var scope = NewDisposeScope();
+        var minusA = -a;
+        return ExpmAndFrechet(minusA, e, factorsOfA).Frechet.MoveToOuterDisposeScope();
+    }
+
+    // `negatedFactors`, when given, were computed at −A.
+    private static (Tensor Expm, Tensor Frechet) ExpmAndFrechet(Tensor a, Tensor e, PadeFactors? negatedFactors)
     {
         using var scope = NewDisposeScope();
         double norm = OneNorm(a);
-        int s = 0;
-        Tensor u, v, lu, lv;
-        var chosen = FrechetElls.Where(x => norm <= x.Ell).Select(x => x.M).DefaultIfEmpty(13).First();
-        if (chosen == 13)
-        {
-            s = Squarings(norm, FrechetEll13);
-            if (s > 0) { a = a / Math.Pow(2, s); e = e / Math.Pow(2, s); }
-            (u, v, lu, lv) = Pade13WithDerivative(a, e);
-        }
-        else
-            (u, v, lu, lv) = PadeWithDerivative(a, e, chosen);
+        var (m, s) = FrechetDegree(norm);
+        var reuse = negatedFactors is { } nf && nf.Degree == m && nf.Squarings == s ? nf : null;
+        if (reuse is not null) ReusedOnThisThread++;
+        if (s > 0) { a = a / Math.Pow(2, s); e = e / Math.Pow(2, s); }
+        var (u, v, lu, lv) = m == 13 ? Pade13WithDerivative(a, e, reuse) : PadeWithDerivative(a, e, m, reuse);
         var q = v - u;
         var r = linalg.solve(q, u + v);
         var l = linalg.solve(q, lu + lv + (lu - lv).matmul(r));
@@ -90,19 +123,18 @@ public static class MatrixExponential
 
     private static Tensor Eye(Tensor like) => eye(like.shape[0], dtype: like.dtype, device: like.device);
 
-    /// <summary>U = A Σ b_{2k+1} A^{2k}, V = Σ b_{2k} A^{2k} for m ∈ {3, 5, 7, 9, 13}.</summary>
-    private static (Tensor U, Tensor V) PadeUV(Tensor a, int m)
+    /// <summary>U = A Σ b_{2k+1} A^{2k}, V = Σ b_{2k} A^{2k} for m ∈ {3, 5, 7, 9, 13}, with the pieces kept.</summary>
+    private static PadeFactors PadeUV(Tensor a, int m, int s)
     {
         var id = Eye(a);
         var a2 = a.matmul(a);
         if (m == 13)
         {
-            var b = B13;
             var a4 = a2.matmul(a2);
             var a6 = a4.matmul(a2);
-            var w = a6.matmul(b[13] * a6 + b[11] * a4 + b[9] * a2) + b[7] * a6 + b[5] * a4 + b[3] * a2 + b[1] * id;
-            var z = a6.matmul(b[12] * a6 + b[10] * a4 + b[8] * a2) + b[6] * a6 + b[4] * a4 + b[2] * a2 + b[0] * id;
-            return (a.matmul(w), z);
+            var (w1, w2, z1, z2) = Pade13Sums(id, a2, a4, a6);
+            var w = a6.matmul(w1) + w2;
+            return new PadeFactors(m, s, new[] { id, a2, a4, a6 }, a.matmul(w), a6.matmul(z1) + z2, w, w1, z1);
         }
         var c = m switch { 3 => B3, 5 => B5, 7 => B7, _ => B9 };
         var powers = new List<Tensor> { id, a2 };                       // A^0, A^2, A^4, ...
@@ -113,54 +145,110 @@ public static class MatrixExponential
             odd = odd + c[2 * k + 1] * powers[k];
             even = even + c[2 * k] * powers[k];
         }
-        return (a.matmul(odd), even);
+        return new PadeFactors(m, s, powers.ToArray(), a.matmul(odd), even, odd, null, null);
+    }
+
+    // The degree-13 sums: W = A⁶ W₁ + W₂, Z = A⁶ Z₁ + Z₂ (Higham 2005, eq. 2.4's grouping).
+    private static (Tensor W1, Tensor W2, Tensor Z1, Tensor Z2) Pade13Sums(Tensor id, Tensor a2, Tensor a4, Tensor a6)
+    {
+        var b = B13;
+        return (b[13] * a6 + b[11] * a4 + b[9] * a2,
+                b[7] * a6 + b[5] * a4 + b[3] * a2 + b[1] * id,
+                b[12] * a6 + b[10] * a4 + b[8] * a2,
+                b[6] * a6 + b[4] * a4 + b[2] * a2 + b[0] * id);
     }
 
     /// <summary>U, V and their derivatives Lu, Lv in direction E for m ∈ {3, 5, 7, 9}.</summary>
-    private static (Tensor U, Tensor V, Tensor Lu, Tensor Lv) PadeWithDerivative(Tensor a, Tensor e, int m)
+    private static (Tensor U, Tensor V, Tensor Lu, Tensor Lv) PadeWithDerivative(Tensor a, Tensor e, int m, PadeFactors? negated)
     {
         var c = m switch { 3 => B3, 5 => B5, 7 => B7, _ => B9 };
-        var id = Eye(a);
-        var a2 = a.matmul(a);
+        var id = negated?.EvenPowers[0] ?? Eye(a);
+        var a2 = negated?.EvenPowers[1] ?? a.matmul(a);
         var m2 = a.matmul(e) + e.matmul(a);
         var powers = new List<Tensor> { id, a2 };          // A^{2k}
         var derivs = new List<Tensor> { zeros_like(a), m2 }; // L(A^{2k}, E)
         for (int k = 2; 2 * k <= m; k++)
         {
             derivs.Add(powers[^1].matmul(m2) + derivs[^1].matmul(a2));
-            powers.Add(powers[^1].matmul(a2));
+            powers.Add(negated?.EvenPowers[k] ?? powers[^1].matmul(a2));
         }
         Tensor odd = c[1] * id, even = c[0] * id, lodd = zeros_like(a), leven = zeros_like(a);
         for (int k = 1; k < powers.Count; k++)
         {
-            odd = odd + c[2 * k + 1] * powers[k];
-            even = even + c[2 * k] * powers[k];
+            if (negated is null)
+            {
+                odd = odd + c[2 * k + 1] * powers[k];
+                even = even + c[2 * k] * powers[k];
+            }
             lodd = lodd + c[2 * k + 1] * derivs[k];
             leven = leven + c[2 * k] * derivs[k];
         }
-        return (a.matmul(odd), even, a.matmul(lodd) + e.matmul(odd), leven);
+        if (negated is not null) (odd, even) = (negated.OddSum, negated.V);
+        var u = negated is null ? a.matmul(odd) : -negated.U;   // U is odd in A
+        return (u, even, a.matmul(lodd) + e.matmul(odd), leven);
     }
 
-    private static (Tensor U, Tensor V, Tensor Lu, Tensor Lv) Pade13WithDerivative(Tensor a, Tensor e)
+    private static (Tensor U, Tensor V, Tensor Lu, Tensor Lv) Pade13WithDerivative(Tensor a, Tensor e, PadeFactors? negated)
     {
         var b = B13;
-        var id = Eye(a);
-        var a2 = a.matmul(a);
-        var a4 = a2.matmul(a2);
-        var a6 = a4.matmul(a2);
+        var id = negated?.EvenPowers[0] ?? Eye(a);
+        var a2 = negated?.EvenPowers[1] ?? a.matmul(a);
+        var a4 = negated?.EvenPowers[2] ?? a2.matmul(a2);
+        var a6 = negated?.EvenPowers[3] ?? a4.matmul(a2);
         var m2 = a.matmul(e) + e.matmul(a);
         var m4 = a2.matmul(m2) + m2.matmul(a2);
         var m6 = a4.matmul(m2) + m4.matmul(a2);
-        var w1 = b[13] * a6 + b[11] * a4 + b[9] * a2;
-        var w2 = b[7] * a6 + b[5] * a4 + b[3] * a2 + b[1] * id;
-        var z1 = b[12] * a6 + b[10] * a4 + b[8] * a2;
-        var z2 = b[6] * a6 + b[4] * a4 + b[2] * a2 + b[0] * id;
-        var w = a6.matmul(w1) + w2;
+        Tensor w1, z1, w, u, v;
+        if (negated is null)
+        {
+            Tensor w2, z2;
+            (w1, w2, z1, z2) = Pade13Sums(id, a2, a4, a6);
+            w = a6.matmul(w1) + w2;
+            (u, v) = (a.matmul(w), a6.matmul(z1) + z2);
+        }
+        else
+            (w1, z1, w, u, v) = (negated.W1!, negated.Z1!, negated.OddSum, -negated.U, negated.V);
         var lw1 = b[13] * m6 + b[11] * m4 + b[9] * m2;
         var lw2 = b[7] * m6 + b[5] * m4 + b[3] * m2;
         var lz1 = b[12] * m6 + b[10] * m4 + b[8] * m2;
         var lz2 = b[6] * m6 + b[4] * m4 + b[2] * m2;
         var lw = a6.matmul(lw1) + m6.matmul(w1) + lw2;
-        return (a.matmul(w), a6.matmul(z1) + z2, a.matmul(lw) + e.matmul(w), a6.matmul(lz1) + m6.matmul(z1) + lz2);
+        return (u, v, a.matmul(lw) + e.matmul(w), a6.matmul(lz1) + m6.matmul(z1) + lz2);
+    }
+}
+
+/// <summary>
+/// The pieces of one Padé approximant r_m(A/2^s) = (V − U)⁻¹(V + U): the even powers A^0, A^2, …,
+/// the odd sum W with U = A W, V, and for m = 13 the inner sums W₁, Z₁. All but U are even in A.
+/// </summary>
+internal sealed class PadeFactors : IDisposable
+{
+    public PadeFactors(int degree, int squarings, Tensor[] evenPowers, Tensor u, Tensor v, Tensor oddSum, Tensor? w1, Tensor? z1)
+        => (Degree, Squarings, EvenPowers, U, V, OddSum, W1, Z1) = (degree, squarings, evenPowers, u, v, oddSum, w1, z1);
+
+    public int Degree { get; }
+    public int Squarings { get; }
+    public Tensor[] EvenPowers { get; }
+    public Tensor U { get; }
+    public Tensor V { get; }
+    public Tensor OddSum { get; }
+    public Tensor? W1 { get; }
+    public Tensor? Z1 { get; }
+
+    private IEnumerable<Tensor> All => EvenPowers.Concat(new[] { U, V, OddSum }).Concat(new[] { W1, Z1 }.OfType<Tensor>());
+
+    public void DetachFromDisposeScope()
+    {
+        foreach (var t in All.Distinct()) t.DetachFromDisposeScope();
+    }
+
+    public void MoveToOuterDisposeScope()
+    {
+        foreach (var t in All.Distinct()) t.MoveToOuterDisposeScope();
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in All.Distinct()) t.Dispose();
     }
 }

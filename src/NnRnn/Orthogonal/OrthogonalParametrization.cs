@@ -13,6 +13,7 @@ public sealed class OrthogonalParametrization : nn.Module
 {
     private readonly Parameter log;
     private Tensor? matrix;
+    private PadeFactors? factors;   // of expm at skew(log), reused by the Fréchet gradient
 
     /// <param name="initialLog">n×n matrix whose skew part is the initial coordinate (e.g. from <see cref="SkewInitializers"/>).</param>
     /// <param name="gradient">How the loss gradient reaches the skew coordinate.</param>
@@ -45,8 +46,9 @@ public sealed class OrthogonalParametrization : nn.Module
             using (no_grad())
             using (var scope = NewDisposeScope())
             {
-                matrix = MatrixExponential.Expm(Skew.FromFree(log)).requires_grad_(true);
-                matrix.DetachFromDisposeScope();
+                (matrix, factors) = MatrixExponential.ExpmWithFactors(Skew.FromFree(log));
+                matrix.requires_grad_(true).DetachFromDisposeScope();
+                factors.DetachFromDisposeScope();
             }
         }
         return matrix;
@@ -63,7 +65,7 @@ public sealed class OrthogonalParametrization : nn.Module
         if (g is null) return;
         using (no_grad())
         {
-            using var logGrad = LogGradient(log, matrix, g);
+            using var logGrad = LogGradient(log, matrix, g, factors);
             AccumulateGrad(log, logGrad);
             g.zero_();
         }
@@ -74,19 +76,25 @@ public sealed class OrthogonalParametrization : nn.Module
     {
         matrix?.Dispose();
         matrix = null;
+        factors?.Dispose();
+        factors = null;
     }
 
     /// <summary>
     /// The reference's orthogonal step gradient: with A = skew(L), B = expm(A), G = dL/dB,
     /// grad = ½(BᵀG − GᵀB), F = B · Dexp(−A)[grad], dL/dL = triu(F − Fᵀ, 1).
     /// </summary>
-    public static Tensor LogGradient(Tensor free, Tensor b, Tensor g)
+    public static Tensor LogGradient(Tensor free, Tensor b, Tensor g) => LogGradient(free, b, g, null);
+
+    // With the factors of expm(A) the derivative at −A reuses them (bit for bit the same result).
+    internal static Tensor LogGradient(Tensor free, Tensor b, Tensor g, PadeFactors? factorsOfA)
     {
         using var scope = NewDisposeScope();
         var a = Skew.FromFree(free);
         var btg = b.t().matmul(g);
         var grad = 0.5 * (btg - btg.t());
-        var f = b.matmul(MatrixExponential.Frechet(-a, grad));
+        var dexp = factorsOfA is null ? MatrixExponential.Frechet(-a, grad) : MatrixExponential.FrechetAtNegated(a, grad, factorsOfA);
+        var f = b.matmul(dexp);
         return Skew.GradientToFree(f).MoveToOuterDisposeScope();
     }
 

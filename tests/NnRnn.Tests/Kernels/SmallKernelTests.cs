@@ -11,6 +11,7 @@ namespace NnRnn.Tests.Kernels;
 /// The C# small-shape kernels against the libtorch paths: the same fused node with its per-step
 /// libtorch loops (kernels disabled) and plain per-step autograd, values and every gradient.
 /// </summary>
+[Collection(nameof(GlobalGenerator))]   // toggles KernelSelection.Enabled and seeds the global generator
 public class SmallKernelTests
 {
     private static readonly string[] Nets = { "RNN", "RNN-orth", "expRNN", "nnRNN", "LSTM", "EURNN" };

@@ -36,12 +36,34 @@ public static class KernelSelection
     /// </summary>
     public static bool UseSmallKernel(Tensor like, long batch, long k, long m)
     {
-        bool small = Enabled && like.device_type == DeviceType.CPU
+        bool small = Enabled && !ForceLargeOnThisThread && like.device_type == DeviceType.CPU
             && like.dtype is ScalarType.Float32 or ScalarType.Float64
             && batch * k * m <= (get_num_threads() <= 1 ? SingleThreadLimit : MultiThreadLimit);
         if (small) Interlocked.Increment(ref smallRuns);
         return small;
     }
+
+    /// <summary>
+    /// True when a large recurrence should still do its element-wise work per step in the C# kernels
+    /// (its products going to the BLAS): a CPU tensor of float32 or float64 with the kernels enabled.
+    /// </summary>
+    public static bool UseElementwiseKernel(Tensor like)
+    {
+        bool use = Enabled && ElementwiseEnabled && like.device_type == DeviceType.CPU && like.dtype is ScalarType.Float32 or ScalarType.Float64;
+        if (use) Interlocked.Increment(ref elementwiseRuns);
+        return use;
+    }
+
+    private static long elementwiseRuns;
+
+    /// <summary>How many large sequences ran their element-wise work in the kernels so far in this process.</summary>
+    public static long ElementwiseRuns => Interlocked.Read(ref elementwiseRuns);
+
+    /// <summary>Tests: treat every shape as large on this thread (the forward pass decides the path).</summary>
+    [ThreadStatic] internal static bool ForceLargeOnThisThread;
+
+    /// <summary>Set false to keep large recurrences' element-wise work in libtorch (benchmarks time both).</summary>
+    public static bool ElementwiseEnabled { get; set; } = true;
 
     private static long smallRuns;
 

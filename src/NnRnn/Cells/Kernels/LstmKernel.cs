@@ -13,8 +13,12 @@ namespace NnRnn.Cells.Kernels;
 /// </summary>
 internal static class LstmKernel
 {
-    /// <summary>The activated gates [T, B, 4N], H and C [T, B, N].</summary>
-    public static (Tensor Gates, Tensor H, Tensor C) Forward(Tensor a, Tensor u, Tensor h0, Tensor c0)
+    /// <summary>
+    /// The activated gates [T, B, 4N], H and C [T, B, N]. With <paramref name="blas"/> each step's gate
+    /// product goes through <see cref="NnRnn.Blas.Gemm"/> (large shapes: a multi-threaded BLAS) and only
+    /// the element-wise work stays here, one pass per row instead of about ten libtorch calls per step.
+    /// </summary>
+    public static (Tensor Gates, Tensor H, Tensor C) Forward(Tensor a, Tensor u, Tensor h0, Tensor c0, bool blas = false)
     {
         using var uc = u.contiguous();
         using var hc = h0.contiguous();
@@ -23,17 +27,25 @@ internal static class LstmKernel
         int steps = (int)a.shape[0], batch = (int)h0.shape[0], n = (int)h0.shape[1];
         var hiddens = empty(new long[] { steps, batch, n }, a.dtype);
         var cells = empty(new long[] { steps, batch, n }, a.dtype);
+        Action<int>? product = null;
+        if (blas)
+            product = t =>
+            {
+                using var scope = NewDisposeScope();
+                NnRnn.Blas.Gemm.MultiplyInto(gates[t], t == 0 ? hc : hiddens[t - 1], uc);
+            };
+        using var handOff = blas ? NnRnn.Blas.Gemm.HandOffThreads(gates[0], hc, uc) : null;
         if (a.dtype == ScalarType.Float64)
             Forward(TensorMemory.Of<double>(uc), TensorMemory.Of<double>(hc), TensorMemory.Of<double>(cc),
-                TensorMemory.Of<double>(gates), TensorMemory.Of<double>(hiddens), TensorMemory.Of<double>(cells), steps, batch, n);
+                TensorMemory.Of<double>(gates), TensorMemory.Of<double>(hiddens), TensorMemory.Of<double>(cells), steps, batch, n, product);
         else
             Forward(TensorMemory.Of<float>(uc), TensorMemory.Of<float>(hc), TensorMemory.Of<float>(cc),
-                TensorMemory.Of<float>(gates), TensorMemory.Of<float>(hiddens), TensorMemory.Of<float>(cells), steps, batch, n);
+                TensorMemory.Of<float>(gates), TensorMemory.Of<float>(hiddens), TensorMemory.Of<float>(cells), steps, batch, n, product);
         return (gates, hiddens, cells);
     }
 
-    /// <summary>dL/da [T, B, 4N] and dL/dc0 [B, N] from dL/dH, dL/dC and what forward saved.</summary>
-    public static (Tensor GradA, Tensor GradC0) Backward(Tensor dH, Tensor dC, Tensor u, Tensor c0, Tensor gates, Tensor cells)
+    /// <summary>dL/da [T, B, 4N] and dL/dc0 [B, N] from dL/dH, dL/dC and what forward saved (<paramref name="blas"/>: as in <see cref="Forward(Tensor, Tensor, Tensor, Tensor, bool)"/>).</summary>
+    public static (Tensor GradA, Tensor GradC0) Backward(Tensor dH, Tensor dC, Tensor u, Tensor c0, Tensor gates, Tensor cells, bool blas = false)
     {
         using var w = u.t().contiguous();                  // Uᵀ [4N, N]
         using var dh = dH.contiguous();
@@ -42,19 +54,30 @@ internal static class LstmKernel
         int steps = (int)gates.shape[0], batch = (int)c0.shape[0], n = (int)c0.shape[1];
         var gradA = empty_like(gates);
         var gradC0 = empty_like(cc);
+        using var carry = empty_like(cc);                  // dL/dh_t of the step being processed
+        Action<int>? product = null;
+        if (blas)
+            product = t =>
+            {
+                using var scope = NewDisposeScope();
+                NnRnn.Blas.Gemm.MultiplyInto(carry, gradA[t + 1], w);
+            };
+        using var handOff = blas ? NnRnn.Blas.Gemm.HandOffThreads(carry, gradA[0], w) : null;
         if (gates.dtype == ScalarType.Float64)
             Backward(TensorMemory.Of<double>(w), TensorMemory.Of<double>(dh), TensorMemory.Of<double>(dc), TensorMemory.Of<double>(cc),
-                TensorMemory.Of<double>(gates), TensorMemory.Of<double>(cells), TensorMemory.Of<double>(gradA), TensorMemory.Of<double>(gradC0), steps, batch, n);
+                TensorMemory.Of<double>(gates), TensorMemory.Of<double>(cells), TensorMemory.Of<double>(gradA), TensorMemory.Of<double>(gradC0),
+                TensorMemory.Of<double>(carry), steps, batch, n, product);
         else
             Backward(TensorMemory.Of<float>(w), TensorMemory.Of<float>(dh), TensorMemory.Of<float>(dc), TensorMemory.Of<float>(cc),
-                TensorMemory.Of<float>(gates), TensorMemory.Of<float>(cells), TensorMemory.Of<float>(gradA), TensorMemory.Of<float>(gradC0), steps, batch, n);
+                TensorMemory.Of<float>(gates), TensorMemory.Of<float>(cells), TensorMemory.Of<float>(gradA), TensorMemory.Of<float>(gradC0),
+                TensorMemory.Of<float>(carry), steps, batch, n, product);
         return (gradA, gradC0);
     }
 
     // gates holds a on entry and the activated gates on exit.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Forward<T>(ReadOnlySpan<T> u, ReadOnlySpan<T> h0, ReadOnlySpan<T> c0, Span<T> gates, Span<T> hiddens,
-        Span<T> cells, int steps, int batch, int n) where T : unmanaged, INumber<T>
+        Span<T> cells, int steps, int batch, int n, Action<int>? product) where T : unmanaged, INumber<T>
     {
         int stride = batch * n;
         for (int t = 0; t < steps; t++)
@@ -62,7 +85,8 @@ internal static class LstmKernel
             var g = gates.Slice(t * 4 * stride, 4 * stride);
             ReadOnlySpan<T> hPrev = t == 0 ? h0 : hiddens.Slice((t - 1) * stride, stride);
             ReadOnlySpan<T> cPrev = t == 0 ? c0 : cells.Slice((t - 1) * stride, stride);
-            SmallMatmul.MultiplyAdd(hPrev, u, g, batch, n, 4 * n);
+            if (product is null) SmallMatmul.MultiplyAdd(hPrev, u, g, batch, n, 4 * n);
+            else product(t);
             for (int b = 0; b < batch; b++)
                 Cell(ref MemoryMarshal.GetReference(g.Slice(b * 4 * n)), ref MemoryMarshal.GetReference(cPrev.Slice(b * n)),
                     ref MemoryMarshal.GetReference(cells.Slice(t * stride + b * n)), ref MemoryMarshal.GetReference(hiddens.Slice(t * stride + b * n)), n);
@@ -94,16 +118,19 @@ internal static class LstmKernel
     // dG = (dc c_{t−1} f(1−f), dc g i(1−i), dh tanh(c) o(1−o), dc i (1−g²)).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Backward<T>(ReadOnlySpan<T> w, ReadOnlySpan<T> dH, ReadOnlySpan<T> dC, ReadOnlySpan<T> c0,
-        ReadOnlySpan<T> gates, ReadOnlySpan<T> cells, Span<T> dG, Span<T> dcCarry, int steps, int batch, int n)
-        where T : unmanaged, INumber<T>
+        ReadOnlySpan<T> gates, ReadOnlySpan<T> cells, Span<T> dG, Span<T> dcCarry, Span<T> dh, int steps, int batch, int n,
+        Action<int>? product) where T : unmanaged, INumber<T>
     {
         int stride = batch * n;
-        var dh = new T[stride];
         for (int t = steps - 1; t >= 0; t--)
         {
             bool last = t == steps - 1;
             dH.Slice(t * stride, stride).CopyTo(dh);
-            if (!last) SmallMatmul.MultiplyAdd(dG.Slice((t + 1) * 4 * stride, 4 * stride), w, dh, batch, 4 * n, n);
+            if (!last)
+            {
+                if (product is null) SmallMatmul.MultiplyAdd(dG.Slice((t + 1) * 4 * stride, 4 * stride), w, dh, batch, 4 * n, n);
+                else product(t);
+            }
             ReadOnlySpan<T> cPrev = t == 0 ? c0 : cells.Slice((t - 1) * stride, stride);
             for (int b = 0; b < batch; b++)
             {

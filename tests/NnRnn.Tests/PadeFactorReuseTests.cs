@@ -1,0 +1,48 @@
+using NnRnn.Orthogonal;
+using TorchSharp;
+using static TorchSharp.torch;
+using Xunit;
+
+namespace NnRnn.Tests;
+
+/// <summary>
+/// The orthogonal step's gradient at −A reuses the Padé pieces of the forward expm(A): it must give
+/// the same numbers, bit for bit, as computing Dexp(−A) from scratch, for every degree and scaling.
+/// </summary>
+public class PadeFactorReuseTests
+{
+    [Theory]
+    [InlineData(0.005, ScalarType.Float32, true)]   // m = 3
+    [InlineData(0.15, ScalarType.Float32, true)]    // m = 5
+    [InlineData(0.6, ScalarType.Float32, true)]     // m = 7
+    [InlineData(0.9, ScalarType.Float32, false)]    // expm m = 7, derivative m = 9: not reused
+    [InlineData(1.5, ScalarType.Float32, true)]     // m = 9
+    [InlineData(3.5, ScalarType.Float32, true)]     // m = 13, no squaring
+    [InlineData(5.0, ScalarType.Float32, false)]    // m = 13: expm 0 squarings, derivative 1: not reused
+    [InlineData(40.0, ScalarType.Float32, false)]   // m = 13: expm 3 squarings, derivative 4: not reused
+    [InlineData(9.0, ScalarType.Float32, true)]     // m = 13, one squaring in both
+    [InlineData(3.5, ScalarType.Float64, true)]
+    [InlineData(1.5, ScalarType.Float64, true)]
+    public void Reused_factors_give_the_same_log_gradient_bit_for_bit(double norm, ScalarType dtype, bool reused)
+    {
+        using var scope = NewDisposeScope();
+        var gen = new Generator(7);
+        var free = randn(24, 24, dtype, generator: gen);
+        var a = Skew.FromFree(free);
+        double n1 = a.abs().sum(0, false).max().to_type(ScalarType.Float64).item<double>();
+        free = free * (norm / n1);
+        var g = randn(24, 24, dtype, generator: gen);
+
+        var (b, factors) = MatrixExponential.ExpmWithFactors(Skew.FromFree(free));
+        using (factors)
+        {
+            Assert.True(MatrixExponential.Expm(Skew.FromFree(free)).equal(b).all().item<bool>(), "expm through the factors changed");
+            var fresh = OrthogonalParametrization.LogGradient(free, b, g);
+            int before = MatrixExponential.ReusedOnThisThread;
+            var viaFactors = OrthogonalParametrization.LogGradient(free, b, g, factors);
+            Assert.True(reused == MatrixExponential.ReusedOnThisThread > before, $"reuse expected {reused}, norm {Skew.FromFree(free).abs().sum(0, false).max().to_type(ScalarType.Float64).item<double>()}");
+            Assert.True(fresh.equal(viaFactors).all().item<bool>(), $"max difference {(fresh - viaFactors).abs().max().to_type(ScalarType.Float64).item<double>()}");
+            Assert.True(fresh.abs().max().to_type(ScalarType.Float64).item<double>() > 0);
+        }
+    }
+}
