@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The GPU check (issue 14), for a machine with an NVIDIA GPU and PyTorch but no .NET. Needs what
 # scripts/gpu-prepare.sh made in .device/ (carry it: the device tool's carry [".device"]).
+#   0. the libtorch symbols TorchSharp needs and this libtorch lacks (static, from the ELF tables)
 #   1. doctor: which libtorch, CUDA, devices
 #   2. gpucheck: one update of every net type on every task on the device against the CPU
 #      (loss, gradients, new parameters within float32 rounding); runs every op of the training path
@@ -49,11 +50,43 @@ quick=0
 say "gpu-check: device $device, NNRNN_LIBTORCH=$NNRNN_LIBTORCH, $(date -u +%FT%TZ)"
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee -a "$summary"
 
+# 0. TorchSharp's libtorch symbols this libtorch lacks (read from the ELF tables, nothing runs):
+# a missing one stops the process at its first call, if the training path ever calls it.
+native="$(ls "$dev"/app/runtimes/linux-x64/native/libLibTorchSharp.so "$dev"/app/libLibTorchSharp.so 2>/dev/null | head -1)"
+python3 "$root/scripts/libtorch-symbols.py" "$NNRNN_LIBTORCH" "$native" > "$out/symbols.txt" 2>&1
+rc=$?
+head -1 "$out/symbols.txt" | tee -a "$summary"
+if [ $rc -eq 1 ] && command -v c++filt >/dev/null; then
+  sed -n 's/^  missing //p' "$out/symbols.txt" | c++filt > "$out/symbols-demangled.txt"
+fi
+[ $rc -le 1 ] && say "INFO  libtorch symbols: $([ $rc -eq 0 ] && echo none missing || echo "some missing (symbols.txt); the checks below show whether the training path needs them")" \
+  || record "libtorch symbols" $rc
+
 # 1. doctor
 nnrnn doctor 2>&1 | tee "$out/doctor.txt"; record "doctor" "${PIPESTATUS[0]}"
+if [ "$device" != cpu ] && ! grep -q '^cuda: *available' "$out/doctor.txt"; then
+  say "FAIL  no CUDA through $NNRNN_LIBTORCH ($(grep '^cuda:' "$out/doctor.txt")); nothing else to check"
+  exit 1
+fi
 
-# 2. one update of every net on every task against the CPU
-nnrnn gpucheck --device "$device" 2>&1 | tee "$out/gpucheck.txt"; record "gpucheck (every net x task vs CPU)" "${PIPESTATUS[0]}"
+# 2. one update of every net on every task against the CPU, in one process; when that process dies
+# (a symbol missing from this libtorch ends it at the first call), each configuration in its own,
+# so that the table shows which ones reach the missing symbol and the log names it.
+nnrnn gpucheck --device "$device" > "$out/gpucheck.txt" 2>&1
+rc=$?
+cat "$out/gpucheck.txt"
+if [ $rc -gt 2 ]; then   # killed (abort, segfault) or 127, the loader's "symbol lookup error"
+  say "gpucheck died (exit $rc: $(grep -m1 -E 'symbol|error' "$out/gpucheck.txt" || tail -1 "$out/gpucheck.txt")); again one configuration per process:"
+  for task in copytask adding psmnist ptb; do
+    for net in RNN RNN-orth expRNN nnRNN LSTM EURNN; do
+      nnrnn gpucheck --device "$device" --task "$task" --net-type "$net" > "$out/gpucheck-$task-$net.txt" 2>&1
+      one=$?
+      if [ $one -gt 2 ]; then say "  $task $net: died (exit $one): $(grep -m1 -E 'symbol|error' "$out/gpucheck-$task-$net.txt" || tail -1 "$out/gpucheck-$task-$net.txt")"
+      else say "  $(grep -E "^$task +$net " "$out/gpucheck-$task-$net.txt")"; fi
+    done
+  done
+fi
+record "gpucheck (every net x task vs CPU)" $rc
 
 # 3. exact resume on the device; a CPU run resumed on the device
 runs="$(mktemp -d)"
