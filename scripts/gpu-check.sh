@@ -17,12 +17,22 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dev="$root/.device"
 device="${GPU_CHECK_DEVICE:-cuda}"
-out="${GPU_CHECK_OUT:-${OUT:-$dev/out}}"
-mkdir -p "$out"
+dest="${GPU_CHECK_OUT:-${OUT:-$dev/out}}"
+mkdir -p "$dest"
+# Logs are written here and, at the end, summary.txt, gpucheck.txt, bench.jsonl, symbols.txt and a
+# tarball of every log go to $dest (the device tool brings back at most 8 files).
+out="$(mktemp -d)"
 summary="$out/summary.txt"
 : > "$summary"
 say() { echo "$*" | tee -a "$summary"; }
 fail=0
+finish() {
+  say "gpu-check: $([ "$1" -eq 0 ] && echo 'all checks passed' || echo 'some checks FAILED') (logs in $dest)"
+  tar czf "$dest/logs.tar.gz" -C "$out" .
+  for f in summary.txt gpucheck.txt bench.jsonl symbols.txt; do [ -f "$out/$f" ] && cp "$out/$f" "$dest/"; done
+  rm -rf "$out"
+  exit "$1"
+}
 record() { # record NAME RC
   if [ "$2" -eq 0 ]; then say "PASS  $1"; else say "FAIL  $1 (exit $2)"; fail=1; fi
 }
@@ -33,7 +43,14 @@ record() { # record NAME RC
 dotnet_dir="${TMPDIR:-/tmp}/nnrnn-dotnet"
 if [ ! -x "$dotnet_dir/dotnet" ]; then
   mkdir -p "$dotnet_dir"
-  python3 -c 'import sys,tarfile; tarfile.open(sys.argv[1]).extractall(sys.argv[2])' "$dev/dotnet-runtime.tar.xz" "$dotnet_dir" || { echo "gpu-check: cannot unpack the .NET runtime" >&2; exit 2; }
+  python3 - "$dev/dotnet-runtime.tar.xz" "$dotnet_dir" <<'PY' || { echo "gpu-check: cannot unpack the .NET runtime" >&2; exit 2; }
+import sys, tarfile
+with tarfile.open(sys.argv[1]) as archive:
+    try:
+        archive.extractall(sys.argv[2], filter="data")
+    except TypeError:  # Python without extraction filters
+        archive.extractall(sys.argv[2])
+PY
 fi
 export DOTNET_ROOT="$dotnet_dir" DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
@@ -66,7 +83,7 @@ fi
 nnrnn doctor 2>&1 | tee "$out/doctor.txt"; record "doctor" "${PIPESTATUS[0]}"
 if [ "$device" != cpu ] && ! grep -q '^cuda: *available' "$out/doctor.txt"; then
   say "FAIL  no CUDA through $NNRNN_LIBTORCH ($(grep '^cuda:' "$out/doctor.txt")); nothing else to check"
-  exit 1
+  finish 1
 fi
 
 # 2. one update of every net on every task against the CPU, in one process; when that process dies
@@ -152,5 +169,4 @@ for line in open(sys.argv[1]):
           f"{ref if ref else '-':>12} {f'{ratio:.2f}x' if ratio else '-':>9}  {('met' if ratio >= 5 else 'not met') if ratio else '-'}")
 PY
 
-say "gpu-check: $([ $fail -eq 0 ] && echo 'all checks passed' || echo 'some checks FAILED') (logs in $out)"
-exit $fail
+finish $fail
