@@ -69,6 +69,69 @@ public class DeviceTests
         Assert.Equal("nnrnn: error: --device: expected cpu, cuda or cuda:N, got 'gpu'", stderr.Trim());
     }
 
+    [Theory]
+    [InlineData("copytask")]
+    [InlineData("adding")]
+    [InlineData("psmnist")]
+    [InlineData("ptb")]
+    [InlineData("bench")]
+    [InlineData("golden")]
+    public void Every_training_bench_and_golden_command_takes_the_device(string name)
+    {
+        var command = NnRnn.Cli.App.Root().Subcommands.Single(c => c.Name == name);
+        var option = Assert.Single(command.Options, o => o.Name == "--device");
+        Assert.Contains("default cpu", option.Description);
+    }
+
+    [Fact]
+    public void The_device_is_the_sessions_not_the_runs_so_resume_takes_it()
+    {
+        var dir = TestSupport.TempDir();
+        try
+        {
+            var (code, _, err) = TestSupport.RunCli("copytask", "--steps", "4", "--T", "5", "--nhid", "8", "--batch", "2", "--checkpoint-every", "2",
+                "--stop-after", "2", "--out", dir, "--device", "cpu");
+            Assert.True(code == 0, err);
+            Assert.DoesNotContain("device", File.ReadAllText(Path.Combine(dir, "options.json")));
+            (code, _, err) = TestSupport.RunCli("copytask", "--resume", dir, "--device", "cpu");
+            Assert.True(code == 0, err);
+            Assert.True(File.Exists(Path.Combine(dir, "summary.json")));
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void The_torch_backend_property_chooses_the_package_and_the_default_needs_no_cuda_package()
+    {
+        var project = Path.Combine(RepositoryRoot(), "src", "NnRnn", "NnRnn.csproj");
+        Assert.Equal(["TorchSharp-cpu"], TorchPackages(project));
+        Assert.Equal(["TorchSharp-cuda-linux"], TorchPackages(project, "-p:NnRnnTorchBackend=cuda"));
+        Assert.Equal(["TorchSharp"], TorchPackages(project, "-p:NnRnnTorchBackend=external"));
+    }
+
+    private static string[] TorchPackages(string project, params string[] properties)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "msbuild", project, "-getItem:PackageReference" }.Concat(properties)) psi.ArgumentList.Add(a);
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, output);
+        using var json = System.Text.Json.JsonDocument.Parse(output);
+        return json.RootElement.GetProperty("Items").GetProperty("PackageReference").EnumerateArray()
+            .Select(i => i.GetProperty("Identity").GetString()!).Where(n => n.StartsWith("TorchSharp", StringComparison.Ordinal)).ToArray();
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "NnRnn.slnx"))) return d.FullName;
+        throw new DirectoryNotFoundException("the repository root (NnRnn.slnx) is not above the test binaries");
+    }
+
     [Fact]
     public void Doctor_reports_the_libtorch_cuda_threads_and_blas()
     {
