@@ -12,6 +12,7 @@ using static TorchSharp.torch;
 namespace NnRnn.Tests;
 
 /// <summary><c>--device</c>, the libtorch loader, doctor and the device-independent checkpoints (issue 14).</summary>
+[Collection(nameof(GlobalGenerator))]   // the parity check seeds libtorch's global generator; cells draw from it
 public class DeviceTests
 {
     [Theory]
