@@ -18,6 +18,9 @@ public static class App
         root.Subcommands.Add(PresetsCommand.Create());
         root.Subcommands.Add(AnalyzeCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(DoctorCommand.Create());
+        root.Subcommands.Add(GpuCheckCommand.Create());
+        DoctorCommand.ReplaceVersion(root);
         return root;
     }
 

@@ -27,8 +27,9 @@ public static class BenchCommand
         var compareKernels = CommandLine.Option("--compare-kernels", "also time the fused path with the small-shape kernels off (ratio in one run)", false);
         var soak = new Option<int?>("--soak") { Description = "instead of timing: run this many updates and report resident memory at start and end" };
         var roofline = CommandLine.Option("--roofline", "measure the sgemm rates and add roofline_ms and roofline_ratio", false);
+        var device = DeviceOption.Create("where the updates run");
         var command = new Command("bench", "Time full training updates (forward, backward, both optimizers).");
-        foreach (var o in new Option[] { task, nets, nhid, batch, delay, threads, warmup, repeats, baseline, compareKernels, soak, roofline }) command.Options.Add(o);
+        foreach (var o in new Option[] { task, nets, nhid, batch, delay, threads, warmup, repeats, baseline, compareKernels, soak, roofline, device }) command.Options.Add(o);
         command.SetAction(r => CommandLine.Guard(() =>
         {
           try
@@ -41,8 +42,9 @@ public static class BenchCommand
             var length = r.GetValue(delay) ?? UpdateBenchmark.DefaultLength(r.GetValue(task)!);
             if (length <= 0) throw new ArgumentException($"--T: must be positive (got {length})");
             var modes = r.GetValue(baseline) ? new[] { UnrollMode.Fused, UnrollMode.StepByStep } : new[] { UnrollMode.Fused };
+            var on = NnRnn.Devices.ComputeDevice.Name(NnRnn.Devices.ComputeDevice.Resolve(r.GetValue(device)));
             BenchmarkConfig Config(int t, NetType net, UnrollMode mode) => new(r.GetValue(task)!, net, r.GetValue(nhid), r.GetValue(batch),
-                length, t, r.GetValue(warmup), r.GetValue(repeats), mode);
+                length, t, r.GetValue(warmup), r.GetValue(repeats), mode, Device: on);
             foreach (var t in threadCounts)
                 foreach (var net in netTypes) UpdateBenchmark.Validate(Config(t, net, UnrollMode.Fused));   // all before the first runs
             foreach (var t in threadCounts)

@@ -1,2 +1,12 @@
 // nnrnn: a thin command-line layer over the NnRnn library.
+// NNRNN_LIBTORCH must be applied before the first torch call of the process (README, "GPU").
+try
+{
+    NnRnn.Devices.LibTorchLoader.Apply();
+}
+catch (NnRnn.Devices.LibTorchException e)
+{
+    Console.Error.WriteLine($"nnrnn: error: {e.Message}");
+    return NnRnn.Cli.CommandLine.UsageError;
+}
 return NnRnn.Cli.App.Run(args);

@@ -10,6 +10,7 @@ public sealed class ResumeOptions
     private readonly Option<int> every;
     private readonly int defaultEvery;
     private readonly Option<int?> stopAfter = new("--stop-after") { Description = "stop after N updates in this session, without a final checkpoint (as a kill would)" };
+    private readonly Option<string> device = DeviceOption.Create("where this session trains");
 
     public ResumeOptions(int defaultEvery, string unit)
     {
@@ -22,13 +23,17 @@ public sealed class ResumeOptions
         command.Options.Add(resume);
         command.Options.Add(every);
         command.Options.Add(stopAfter);
+        command.Options.Add(device);
     }
 
     public string? ResumeDirectory(ParseResult r) => r.GetValue(resume);
 
     /// <summary>The run control; --checkpoint-every only when given (else the run's recorded value, or the default).</summary>
     public RunControl Control(ParseResult r)
-        => new(r.GetResult(every) is { Implicit: false } ? r.GetValue(every) : null, r.GetValue(stopAfter), defaultEvery);
+        => new(r.GetResult(every) is { Implicit: false } ? r.GetValue(every) : null, r.GetValue(stopAfter), defaultEvery)
+        {
+            Device = NnRnn.Devices.ComputeDevice.Resolve(r.GetValue(device)),
+        };
 
     /// <summary>With --resume the run's own options apply: other task options are an error.</summary>
     public static void RejectWithResume(IEnumerable<string> given)

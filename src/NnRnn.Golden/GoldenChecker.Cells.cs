@@ -16,8 +16,9 @@ public sealed partial class GoldenChecker
     private static RecurrentCell BuildCell(string netType, long input, long hidden, string nonlin, OrthogonalGradient route)
     {
         var rinit = netType is "nnRNN" or "expRNN" or "RNN-orth" ? "cayley" : "xavier";
-        return CellFactory.Create(new CellSpec(SeedNames.Parse<NetType>(netType, nameof(netType)), input, hidden,
+        var cell = CellFactory.Create(new CellSpec(SeedNames.Parse<NetType>(netType, nameof(netType)), input, hidden,
             SeedNames.Parse<Activation>(ReferenceActivation(netType, nonlin), nameof(nonlin)), SeedNames.Parse<Initializer>(rinit, nameof(rinit)), Initializer.Xavier, Delta: 0, Gradient: route));
+        return NnRnn.Experiments.Training.DevicePlacement.Model(cell, GoldenTensor.Device);
     }
 
     /// <summary>
@@ -95,7 +96,7 @@ public sealed partial class GoldenChecker
             Load(cell, net, hidden, c.GetProperty("params"), "");
             var x = GoldenTensor.Read(c.GetProperty("x"), ScalarType.Float32);
             var coeff = GoldenTensor.Read(c.GetProperty("loss_coeff_C"), ScalarType.Float32);
-            var initial = cell.InitialState(x.shape[1]);
+            var initial = cell.InitialState(x.shape[1], x.device);
             initial.Hidden.requires_grad_(true);
             var (h, cells) = Unroll(cell, x, initial, mode);
             var loss = (h * coeff).sum();

@@ -9,6 +9,21 @@ public sealed partial class GoldenChecker
 {
     private static void CheckInitializers(JsonElement init, CaseResult r)
     {
+        // initial draws are made on the CPU on every device (README, GPU): checked there
+        var device = GoldenTensor.Device;
+        GoldenTensor.Device = CPU;
+        try
+        {
+            CheckInitializersOnCpu(init, r);
+        }
+        finally
+        {
+            GoldenTensor.Device = device;
+        }
+    }
+
+    private static void CheckInitializersOnCpu(JsonElement init, CaseResult r)
+    {
         var exact = new Tolerance(1e-7, 0);
         Tensor? Raw(string prefix) => init.EnumerateObject().Where(p => p.Name.StartsWith(prefix) && GoldenTensor.IsTensor(p.Value))
             .Select(p => GoldenTensor.Read(p.Value, ScalarType.Float64)).FirstOrDefault();

@@ -106,7 +106,7 @@ public sealed partial class GoldenChecker
             using var generator = new TorchSharp.torch.Generator((ulong)seed);
             using (no_grad())
                 foreach (var p in model.parameters())
-                    p.mul_(1 + jitter * randn(p.shape, dtype: ScalarType.Float64, generator: generator).to_type(p.dtype));
+                    p.mul_(1 + jitter * randn(p.shape, dtype: ScalarType.Float64, generator: generator).to(p.dtype, p.device));
             foreach (var f in cell.OrthogonalFactors()) f.Refresh();
         }
         var xs = t.GetProperty("batches_x").EnumerateArray().ToArray();
@@ -162,6 +162,6 @@ public sealed partial class GoldenChecker
         var data = rows.EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
         var flat = data.SelectMany(r => r).ToArray();
         var t = tensor(flat, new long[] { data.Length, data[0].Length });
-        return dtype == ScalarType.Int64 ? t.round().to_type(ScalarType.Int64) : t.to_type(dtype);
+        return GoldenTensor.Placed(dtype == ScalarType.Int64 ? t.round().to_type(ScalarType.Int64) : t.to_type(dtype));
     }
 }

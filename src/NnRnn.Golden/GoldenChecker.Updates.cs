@@ -43,6 +43,7 @@ public sealed partial class GoldenChecker
             model.to(dtype); // before the optimizer, which holds the parameters
             foreach (var f in cell.OrthogonalFactors()) f.Refresh();
         }
+        NnRnn.Experiments.Training.DevicePlacement.Model(model, GoldenTensor.Device);   // likewise
         var settings = new OptimizerSettings
         {
             Optimizer = SeedNames.Parse<OptimizerKind>(hp.GetProperty("optimizer").GetString()!, "optimizer"),

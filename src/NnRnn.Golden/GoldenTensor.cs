@@ -6,6 +6,12 @@ namespace NnRnn.Golden;
 /// <summary>Reads the golden file's tensor encoding: {shape, dtype, data} with data a nested row-major list.</summary>
 public static class GoldenTensor
 {
+    /// <summary>Where the checks run (<c>golden --device</c>): reference tensors and our models are placed there; comparisons happen on the CPU.</summary>
+    public static Device Device { get; set; } = CPU;
+
+    /// <summary>A tensor read on the CPU, on <see cref="Device"/>.</summary>
+    internal static Tensor Placed(Tensor t) => NnRnn.Experiments.Training.DevicePlacement.Tensor(t, Device);
+
     public static bool IsTensor(JsonElement e)
         => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("data", out _) && e.TryGetProperty("shape", out _);
 
@@ -26,7 +32,7 @@ public static class GoldenTensor
         Tensor t = stored == ScalarType.Int64
             ? tensor(values.Select(v => (long)v).ToArray(), shape)
             : tensor(values.ToArray(), shape).to_type(stored);
-        return @as is { } target && target != stored ? t.to_type(target) : t;
+        return Placed(@as is { } target && target != stored ? t.to_type(target) : t);
     }
 
     /// <summary>Reads a member that is a tensor, or returns null when it is missing or JSON null.</summary>

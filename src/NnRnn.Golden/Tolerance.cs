@@ -18,8 +18,9 @@ public sealed record Tolerance(double Abs, double Rel)
     public (double MaxError, bool Passed) Compare(Tensor got, Tensor want)
     {
         using var scope = NewDisposeScope();
-        var g = got.detach().to_type(ScalarType.Float64);
-        var w = want.detach().to_type(ScalarType.Float64);
+        // on the CPU: either side may live on another device (golden --device)
+        var g = got.detach().cpu().to_type(ScalarType.Float64);
+        var w = want.detach().cpu().to_type(ScalarType.Float64);
         if (!g.shape.SequenceEqual(w.shape)) return (double.PositiveInfinity, false);
         if (g.numel() == 0) return (0, true);
         double max = (g - w).abs().max().item<double>();

@@ -15,9 +15,15 @@ internal static class TestSupport
     public static string CliDll => Path.Combine(AppContext.BaseDirectory, "NnRnn.Cli.dll");
 
     /// <summary>Runs the CLI in a fresh process; returns exit code, stdout and stderr.</summary>
-    public static (int Code, string Out, string Err) RunCli(params string[] args)
+    public static (int Code, string Out, string Err) RunCli(params string[] args) => RunCliWith(new Dictionary<string, string?>(), args);
+
+    /// <summary><see cref="RunCli"/> with environment variables set (null removes one).</summary>
+    public static (int Code, string Out, string Err) RunCliWith(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (name, value) in environment)
+            if (value is null) psi.Environment.Remove(name);
+            else psi.Environment[name] = value;
         psi.ArgumentList.Add(CliDll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;

@@ -15,11 +15,12 @@ namespace NnRnn.Experiments.Benchmarks;
 /// the copy task's T (sequence T + 2c), the adding problem's length, psMNIST's pixels, PTB's bptt.
 /// </summary>
 public sealed record BenchmarkConfig(string Task, NetType Net, long Hidden, int Batch, int Length, int Threads,
-    int Warmup, int Repeats, UnrollMode Mode = UnrollMode.Fused, int CopyLength = 10, bool SmallKernels = true);
+    int Warmup, int Repeats, UnrollMode Mode = UnrollMode.Fused, int CopyLength = 10, bool SmallKernels = true, string Device = "cpu");
 
 /// <summary>Timings of one configuration (field names are relied on by tooling).</summary>
 public sealed record BenchmarkResult(string task, string net, long nhid, int batch, int seq_len, int threads,
-    string path, int repeats, double ms_median, double ms_min, double ms_mean, double timesteps_per_s, double? peak_rss_mb, string kernels = "libtorch");
+    string path, int repeats, double ms_median, double ms_min, double ms_mean, double timesteps_per_s, double? peak_rss_mb, string kernels = "libtorch",
+    string device = "cpu");
 
 /// <summary>
 /// Resident memory over a long run of updates (<c>nnrnn bench --soak</c>): after the warm-up, every
@@ -57,12 +58,14 @@ public static class UpdateBenchmark
         bool enabled = KernelSelection.Enabled;
         KernelSelection.Enabled = config.SmallKernels;
         long smallBefore = KernelSelection.SmallRuns, elementwiseBefore = KernelSelection.ElementwiseRuns;
+        var device = Devices.ComputeDevice.Parse(config.Device);
         try
         {
             for (int i = 0; i < config.Warmup + config.Repeats; i++)
             {
                 var watch = Stopwatch.StartNew();
                 using (var scope = NewDisposeScope()) update();
+                DevicePlacement.Synchronize(device);   // the update's kernels are done, not only queued
                 watch.Stop();
                 if (i >= config.Warmup) times.Add(watch.Elapsed.TotalMilliseconds);
             }
@@ -76,7 +79,7 @@ public static class UpdateBenchmark
             sequenceLength, config.Threads, fused ? "fused" : "autograd", times.Count,
             Math.Round(median, 3), Math.Round(times[0], 3), Math.Round(times.Average(), 3),
             Math.Round(sequenceLength * config.Batch / (median / 1000.0), 1), PeakMemory.PeakMb(),
-            small ? "small" : elementwise ? "blas+elementwise" : "libtorch");
+            small ? "small" : elementwise ? "blas+elementwise" : "libtorch", Devices.ComputeDevice.Name(device));
     }
 
     /// <summary>Runs <paramref name="updates"/> updates after the warm-up and samples the resident memory.</summary>
@@ -150,10 +153,14 @@ public static class UpdateBenchmark
 
     private static (long, long, bool) CopyShape(ISyntheticTask task) => (task.InputSize, task.Outputs, true);
 
-    /// <summary>The cell, the sequence length, the model (to dispose) and one update of the task.</summary>
-    private static (RecurrentCell Cell, int Length, nn.Module Model, Action Update) Workload(BenchmarkConfig c, Generator data)
+    /// <summary>The cell, the sequence length, the model (to dispose) and one update of the task (returning its loss).</summary>
+    internal static (RecurrentCell Cell, int Length, nn.Module Model, Func<double> Update) Workload(BenchmarkConfig c, Generator data)
     {
         var net = c.Net;
+        var device = Devices.ComputeDevice.Parse(c.Device);
+        // built and drawn on the CPU, then moved: the same workload on every device
+        T On<T>(T model) where T : nn.Module => DevicePlacement.Model(model, device);
+        Tensor Moved(Tensor t) => DevicePlacement.Tensor(t, device);
         RecurrentCell Cell(long input) => CellFactory.Create(new CellSpec(net, input, c.Hidden,
             RecurrentInit: net is NetType.Rnn or NetType.Lstm ? Initializer.Xavier : net == NetType.ExpRnn ? Initializer.Henaff : Initializer.Cayley));
         var settings = new OptimizerSettings();
@@ -162,33 +169,34 @@ public static class UpdateBenchmark
             case "psmnist":
             {
                 var cell = Cell(1);
-                var model = new SequenceClassifier(cell, 10) { Mode = c.Mode };
+                var model = On(new SequenceClassifier(cell, 10) { Mode = c.Mode });
                 var optimizer = new RecurrentOptimizer(model, cell, settings);
                 return (cell, c.Length, model, () => PsmnistTraining.Update(model, optimizer,
-                    rand(new long[] { c.Length, c.Batch, 1 }, generator: data), randint(0, 10, new long[] { c.Batch }, generator: data)));
+                    Moved(rand(new long[] { c.Length, c.Batch, 1 }, generator: data)), Moved(randint(0, 10, new long[] { c.Batch }, generator: data))).Loss);
             }
             case "ptb":
             {
                 var cell = Cell(PtbEmbedding);
-                var model = new LanguageModel(cell, PtbVocabulary) { Mode = c.Mode };
+                var model = On(new LanguageModel(cell, PtbVocabulary) { Mode = c.Mode });
                 var optimizer = new RecurrentOptimizer(model, cell, settings with { Optimizer = OptimizerKind.Adam, Betas = (0.0, 0.9), Clip = 10 });
                 return (cell, c.Length, model, () =>
                 {
-                    var text = randint(0, PtbVocabulary, new long[] { c.Length + 1, c.Batch }, generator: data);
-                    var (_, carried) = PtbStep.Train(model, optimizer, text[..c.Length], text[1..], model.InitialState(c.Batch));
+                    var text = Moved(randint(0, PtbVocabulary, new long[] { c.Length + 1, c.Batch }, generator: data));
+                    var (stats, carried) = PtbStep.Train(model, optimizer, text[..c.Length], text[1..], model.InitialState(c.Batch));
                     carried.Dispose();
+                    return stats.Loss;
                 });
             }
             default:
             {
                 ISyntheticTask task = c.Task == "adding" ? new AddingProblem(c.Length) : new CopyTask(c.Length, copyLength: c.CopyLength);
                 var cell = Cell(task.InputSize);
-                var model = new PerStepReadoutModel(cell, task.Outputs) { Mode = c.Mode };
+                var model = On(new PerStepReadoutModel(cell, task.Outputs) { Mode = c.Mode });
                 var optimizer = new RecurrentOptimizer(model, cell, settings);
                 return (cell, task.SequenceLength, model, () =>
                 {
                     var (x, y) = task.Batch(c.Batch, data);
-                    SyntheticTaskStep.Update(model, optimizer, task, x, y);
+                    return SyntheticTaskStep.Update(model, optimizer, task, Moved(x), Moved(y)).Loss;
                 });
             }
         }

@@ -28,11 +28,19 @@ public sealed class Checkpoint
 
     public void PutModule(string name, nn.Module module) => Put(name, w => module.save(w));
 
-    public void LoadModule(string name, nn.Module module) => Get(name, r => module.load(r));
+    /// <summary>
+    /// Loads a module's tensors (written by <see cref="PutModule"/>, always as CPU tensors) into the
+    /// module wherever it lives: each is read on the CPU and copied in place, so the parameters the
+    /// optimizer holds stay the same objects (TorchSharp's own load moves a CUDA module to the CPU
+    /// and back, replacing them).
+    /// </summary>
+    public void LoadModule(string name, nn.Module module) => Get(name, r => DeviceIndependent.LoadModule(r, module, name));
 
     public void PutOptimizer(string name, OptimizerHelper optimizer) => Put(name, w => optimizer.save_state_dict(w));
 
-    public void LoadOptimizer(string name, OptimizerHelper optimizer) => Get(name, r => optimizer.load_state_dict(r));
+    /// <summary>Loads an optimizer's state onto <paramref name="device"/> (its parameters' device).</summary>
+    public void LoadOptimizer(string name, OptimizerHelper optimizer, Device? device = null)
+        => Get(name, r => DeviceIndependent.LoadOptimizer(r, optimizer, device));
 
     public void PutTensor(string name, Tensor tensor) => Put(name, w => tensor.detach().cpu().Save(w));
 
@@ -46,8 +54,8 @@ public sealed class Checkpoint
     /// <summary>Restores what <see cref="PutOptimizers"/> stored; the orthogonal matrices are rebuilt.</summary>
     public void LoadOptimizers(RecurrentOptimizer optimizer)
     {
-        LoadOptimizer("optimizer.main", optimizer.Main);
-        if (optimizer.Orthogonal is { } orthogonal) LoadOptimizer("optimizer.orthogonal", orthogonal);
+        LoadOptimizer("optimizer.main", optimizer.Main, optimizer.Device);
+        if (optimizer.Orthogonal is { } orthogonal) LoadOptimizer("optimizer.orthogonal", orthogonal, optimizer.Device);
         optimizer.RefreshOrthogonalMatrices();
     }
 

@@ -19,6 +19,16 @@ public static class InitialWeights
 
     public static void Load(nn.Module model, RecurrentOptimizer optimizer, string path)
     {
+        CopyInto(model, path);
+        optimizer.RefreshOrthogonalMatrices();   // the orthogonal matrices are rebuilt from the loaded skew coordinates
+    }
+
+    /// <summary>
+    /// Copies the state dict in <paramref name="path"/> into <paramref name="model"/>'s tensors in place,
+    /// wherever they live (read on the CPU); the caller rebuilds cached orthogonal matrices.
+    /// </summary>
+    public static void CopyInto(nn.Module model, string path)
+    {
         var loaded = Read(path);
         try
         {
@@ -32,7 +42,6 @@ public static class InitialWeights
                     throw Error(path, $"'{name}' has shape {Shape(loaded[name])}, the model needs {Shape(tensor)}");
             using (no_grad())
                 foreach (var (name, tensor) in own) tensor.copy_(loaded[name]);
-            optimizer.RefreshOrthogonalMatrices();   // the orthogonal matrices are rebuilt from the loaded skew coordinates
         }
         finally
         {

@@ -10,6 +10,12 @@ namespace NnRnn.Experiments.Runs;
 /// <param name="DefaultCheckpointEvery">The command's default, for a new run (or an old run that did not record its value).</param>
 public sealed record RunControl(int? CheckpointEvery = null, int? StopAfter = null, int DefaultCheckpointEvery = 100)
 {
+    /// <summary>
+    /// Where this session trains (<c>--device</c>; the CPU when null). Not an option of the run: a
+    /// checkpoint holds CPU tensors, so a run started on one device resumes on another.
+    /// </summary>
+    public TorchSharp.torch.Device? Device { get; init; }
+
     public void Validate()
     {
         if (CheckpointEvery is <= 0) throw new ArgumentException($"--checkpoint-every: must be positive (got {CheckpointEvery})");

@@ -57,6 +57,7 @@ public static class Trainer
         task.LoadData();
         using var generators = new RunGenerators();
         generators.Seed(options.RandomSeed);
+        task.Device = control.Device ?? CPU;
         task.Build(generators);
         // A checkpoint's weights replace these on resume; --init-from's only start a fresh run.
         if (!resuming && options.InitFrom is { } weights) InitialWeights.Load(task.Model, task.Optimizer, weights);

@@ -32,7 +32,20 @@ public abstract class TrainingTask : IDisposable
     /// <summary>What the task reports when the run starts.</summary>
     public abstract TaskDetails Details { get; }
 
-    /// <summary>Reads the data; runs before the generators are seeded (the data may not depend on them).</summary>
+    /// <summary>
+    /// Where the model, its optimizer state and the batches live (set before <see cref="Build"/>).
+    /// Models are built on the CPU and moved, and data is drawn by CPU generators and moved, so one
+    /// seed gives the same initial weights and the same batches on every device.
+    /// </summary>
+    public Device Device { get; set; } = CPU;
+
+    /// <summary>Moves a freshly built model to <see cref="Device"/> (before its optimizer is built: the move replaces the parameters).</summary>
+    protected T Place<T>(T model) where T : nn.Module => DevicePlacement.Model(model, Device);
+
+    /// <summary>A tensor this task made on the CPU (a batch, the corpus, carried state) on <see cref="Device"/>; the CPU original is disposed when it moved.</summary>
+    protected Tensor Place(Tensor tensor) => DevicePlacement.Tensor(tensor, Device);
+
+        /// <summary>Reads the data; runs before the generators are seeded (the data may not depend on them).</summary>
     public virtual void LoadData() { }
 
     /// <summary>Builds the model and the optimizer, and registers the task's own generators.</summary>

@@ -43,6 +43,9 @@ internal static class Gemm
     /// </summary>
     public static GemmBackend Backend { get => Override.Value ?? Default; set => Override.Value = value; }
 
+    /// <summary>The OpenBLAS library loaded for sgemm, or null (every product with libtorch).</summary>
+    public static string? OpenBlasLibrary => OpenBlas.Library;
+
     /// <summary>The library each shape settled on so far ("m×k×n" → library), for the benchmark's report.</summary>
     public static IReadOnlyDictionary<string, string> Decisions
         => Choices.ToDictionary(kv => $"{kv.Key.Item1}x{kv.Key.Item3}x{kv.Key.Item2}", kv => kv.Value.ToString());

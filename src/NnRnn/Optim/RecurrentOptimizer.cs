@@ -38,6 +38,9 @@ public sealed class RecurrentOptimizer : IDisposable
     /// <summary>The settings the optimizers were built with (unscaled learning rates).</summary>
     public OptimizerSettings Settings { get; }
 
+    /// <summary>Where the parameters (and so the optimizer state) live.</summary>
+    public Device Device => all.Length > 0 ? all[0].device : CPU;
+
     /// <summary>The main optimizer (for checkpoints and LR schedules).</summary>
     public OptimizerHelper Main => main;
 

@@ -86,11 +86,11 @@ public sealed class PtbTraining(PtbOptions options) : TrainingTask<PtbTraining.S
     public override void Build(RunGenerators generators)
     {
         cell = CellFactory.Create(options.CellSpec(options.Emsize) with { Generator = generators.Initialization });
-        model = new LanguageModel(cell, corpus!.Vocabulary.Count, generators.Initialization) { Mode = options.Unroll };
+        model = Place(new LanguageModel(cell, corpus!.Vocabulary.Count, generators.Initialization) { Mode = options.Unroll });
         optimizer = new RecurrentOptimizer(model, cell, options.OptimizerSettings());
-        trainData = PtbCorpus.Batchify(corpus.Train, options.Batch);
-        validData = PtbCorpus.Batchify(corpus.Valid, options.EvalBatch);
-        testData = PtbCorpus.Batchify(corpus.Test, options.EvalBatch);
+        trainData = Place(PtbCorpus.Batchify(corpus.Train, options.Batch));
+        validData = Place(PtbCorpus.Batchify(corpus.Valid, options.EvalBatch));
+        testData = Place(PtbCorpus.Batchify(corpus.Test, options.EvalBatch));
         windowList = PtbStep.Windows(trainData.shape[0], options.Bptt).ToArray();
         windows = options.MaxWindows > 0 ? Math.Min(options.MaxWindows, windowList.Length) : windowList.Length;
         state = model.InitialState(options.Batch);
@@ -164,7 +164,7 @@ public sealed class PtbTraining(PtbOptions options) : TrainingTask<PtbTraining.S
     {
         if (schedule.BestLoss is null)
             throw new RunDivergedException(new(options.Epochs * (long)windows, options.Epochs, "validation loss of every epoch", lastValidLoss));
-        model!.load_py(directory.File(BestModelFile));
+        InitialWeights.CopyInto(model!, directory.File(BestModelFile));   // onto the model's device
         foreach (var factor in cell!.OrthogonalFactors()) factor.Refresh();
         var test = PtbStep.Evaluate(model!, testData!, options.Bptt);
         double bestLoss = schedule.BestLoss ?? double.NaN;
@@ -270,6 +270,7 @@ public sealed class PtbTraining(PtbOptions options) : TrainingTask<PtbTraining.S
                 part.Dispose();
             }
             else parts[i] = part;
+            parts[i] = Place(parts[i]);
         }
         return new RecurrentState(parts);
     }

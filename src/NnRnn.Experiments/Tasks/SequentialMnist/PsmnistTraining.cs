@@ -88,9 +88,9 @@ public sealed class PsmnistTraining(PsmnistOptions options) : TrainingTask<Psmni
     {
         var spec = options.CellSpec(1) with { Generator = generators.Initialization };
         cell = CellFactory.Create(spec);
-        model = new SequenceClassifier(cell, SequentialMnist.Classes, generator: generators.Initialization) { Mode = options.Unroll };
+        model = Place(new SequenceClassifier(cell, SequentialMnist.Classes, generator: generators.Initialization) { Mode = options.Unroll });
         // best's initial values are overwritten before use; drawn from the run's generator all the same
-        best = new SequenceClassifier(CellFactory.Create(spec), SequentialMnist.Classes, generator: generators.Initialization) { Mode = options.Unroll };
+        best = Place(new SequenceClassifier(CellFactory.Create(spec), SequentialMnist.Classes, generator: generators.Initialization) { Mode = options.Unroll });
         optimizer = new RecurrentOptimizer(model, cell, options.OptimizerSettings());
         shuffle = new Generator((ulong)options.RandomSeed);
         epochStart = shuffle.get_state();
@@ -155,7 +155,7 @@ public sealed class PsmnistTraining(PsmnistOptions options) : TrainingTask<Psmni
         var picked = order![(position.Batch * size)..Math.Min(count, (position.Batch + 1) * size)];
         var rows = Data.TrainIndices.index_select(0, picked);
         var (input, target) = Data.TrainingFileBatch(rows);
-        var (loss, right) = Update(model!, optimizer!, input, target);
+        var (loss, right) = Update(model!, optimizer!, Place(input), Place(target));
         int images = (int)target.shape[0];
         lossSum += loss * images;
         correct += right;
@@ -223,12 +223,16 @@ public sealed class PsmnistTraining(PsmnistOptions options) : TrainingTask<Psmni
         double lossSum = 0;
         long correct = 0, count = 0;
         using var noGrad = no_grad();
-        foreach (var (input, target) in data.Batches(split, batch))
+        var device = model.Readout.weight!.device;   // batches come from the CPU dataset
+        bool move = device.type != DeviceType.CPU;
+        foreach (var (cpuInput, cpuTarget) in data.Batches(split, batch))
         {
             using var scope = NewDisposeScope();
-            using (input)
-            using (target)
+            using (cpuInput)
+            using (cpuTarget)
             {
+                var input = move ? cpuInput.to(device) : cpuInput;
+                var target = move ? cpuTarget.to(device) : cpuTarget;
                 var logits = model.forward(input);
                 lossSum += nn.functional.cross_entropy(logits, target, reduction: nn.Reduction.Sum).item<float>();
                 correct += logits.argmax(1).eq(target).sum().item<long>();

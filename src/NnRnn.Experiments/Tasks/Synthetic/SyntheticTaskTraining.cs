@@ -50,7 +50,7 @@ public sealed class SyntheticTaskTraining(SyntheticTaskOptions options) : Traini
     public override void Build(RunGenerators generators)
     {
         cell = CellFactory.Create(options.CellSpec(task.InputSize) with { Generator = generators.Initialization });
-        model = new PerStepReadoutModel(cell, task.Outputs, generator: generators.Initialization) { Mode = options.Unroll };
+        model = Place(new PerStepReadoutModel(cell, task.Outputs, generator: generators.Initialization) { Mode = options.Unroll });
         optimizer = new RecurrentOptimizer(model, cell, options.OptimizerSettings());
         data = new Generator((ulong)options.RandomSeed);
         generators.Add("rng.data", data);
@@ -69,8 +69,8 @@ public sealed class SyntheticTaskTraining(SyntheticTaskOptions options) : Traini
 
     public override UpdateResult Update(TrainingPosition position)
     {
-        var (x, y) = task.Batch(options.Batch, data!);
-        var (loss, score) = SyntheticTaskStep.Update(model!, optimizer!, task, x, y);
+        var (x, y) = task.Batch(options.Batch, data!);   // drawn on the CPU: the same batches on every device
+        var (loss, score) = SyntheticTaskStep.Update(model!, optimizer!, task, Place(x), Place(y));
         return new SyntheticTaskUpdate(loss, score);
     }
 

@@ -26,8 +26,14 @@ public static class KernelSelection
     /// </summary>
     public const long MultiThreadLimit = 1L << 22;
 
-    /// <summary>Set false to force the libtorch loops (tests compare both; benchmarks time both).</summary>
-    public static bool Enabled { get; set; } = true;
+    /// <summary>
+    /// Set false to force the libtorch loops (tests compare both; benchmarks time both). The setting
+    /// holds for the caller's flow only (as <c>Gemm.Backend</c>): a test that turns the kernels off
+    /// must not change the numbers of a training running beside it in the same process.
+    /// </summary>
+    public static bool Enabled { get => Override.Value ?? true; set => Override.Value = value; }
+
+    private static readonly AsyncLocal<bool?> Override = new();
 
     /// <summary>
     /// True when a step of x [batch, k] · W [k, m] should run in the C# kernels: a CPU tensor of
