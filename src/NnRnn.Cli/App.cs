@@ -17,6 +17,8 @@ public static class App
         root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(PresetsCommand.Create());
         root.Subcommands.Add(AnalyzeCommand.Create());
+        root.Subcommands.Add(RunsCommand.Create());
+        root.Subcommands.Add(SweepCommand.Create());
         return root;
     }
 

@@ -28,6 +28,8 @@ public static class TrainingCommand
         var command = new Command(name, description);
         foreach (var o in binder.All) command.Options.Add(o);
         command.Options.Add(output);
+        var store = StoreOption.Create();
+        command.Options.Add(store);
         resume.AddTo(command);
 
         command.SetAction(r => CommandLine.Guard(() =>
@@ -66,7 +68,8 @@ public static class TrainingCommand
                 dir = resumeDir;
                 if (Directory.Exists(dir)) OutputLocation.CheckWritable(dir, "--resume");
                 CheckRunOptions(dir);
-                summary = Trainer.Resume<TOptions>(dir, control, new TDisplay(), new WarningLine());
+                using var recorder = StoreOption.Observer(r, store, dir);
+                summary = Trainer.Resume<TOptions>(dir, control, new TDisplay(), new WarningLine(), recorder);
             }
             else
             {
@@ -84,7 +87,8 @@ public static class TrainingCommand
                 }
                 dir = r.GetValue(output) ?? RunDirectory.DefaultPath(name, SeedNames.Of(options.NetType));
                 OutputLocation.CheckWritable(dir, output.Name);
-                summary = Trainer.Run(options, dir, control, new TDisplay(), new WarningLine());
+                using var recorder = StoreOption.Observer(r, store, dir);
+                summary = Trainer.Run(options, dir, control, new TDisplay(), new WarningLine(), recorder);
             }
             if (summary is null)
             {
