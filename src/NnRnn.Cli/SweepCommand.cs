@@ -14,6 +14,9 @@ public static class SweepCommand
     /// <summary>Exit code when some run of the sweep did not finish (failed or interrupted).</summary>
     public const int RunsFailed = 5;
 
+    /// <summary>Exit code when the sweep was stopped (Ctrl+C, SIGTERM): 128 + SIGINT, as a shell reports it.</summary>
+    public const int Interrupted = 130;
+
     public static Command Create()
     {
         var spec = new Argument<string>("SPEC") { Description = "the sweep spec (YAML; see README \"Sweeps\" and examples/)" };
@@ -32,7 +35,21 @@ public static class SweepCommand
                 Worker, message => Console.Error.WriteLine($"nnrnn: warning: {message}"));
             if (r.GetValue(dryRun)) return DryRun(parsed, root, runner);
             OutputLocation.CheckWritable(Path.Combine(root, parsed.Name), "--out");
-            var outcomes = runner.RunAsync().GetAwaiter().GetResult();
+            using var stop = new CancellationTokenSource();
+            // Ctrl+C or SIGTERM: stop the workers too (each run resumes on the next sweep) instead of leaving them orphaned
+            using var interrupt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Stop);
+            using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Stop);
+            void Stop(System.Runtime.InteropServices.PosixSignalContext context)
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            }
+            var outcomes = runner.RunAsync(stop.Token).GetAwaiter().GetResult();
+            if (stop.IsCancellationRequested)
+            {
+                Console.Error.WriteLine($"nnrnn: sweep stopped; run the same command again to resume it");
+                return Interrupted;
+            }
             var failed = outcomes.Where(o => o.Status is not (RunStatuses.Finished or RunStatuses.Diverged)).ToList();
             foreach (var o in failed)
                 Console.Error.WriteLine($"nnrnn: {o.Run.Label}: {o.Status}{(o.LastError is null ? "" : $": {o.LastError}")} (log: {o.Log})");

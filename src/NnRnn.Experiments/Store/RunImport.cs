@@ -49,7 +49,7 @@ public static class RunImport
     private static string? Text(JsonObject json, string key) => json[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
     /// <summary>metrics.csv's header and complete rows (a row half-written by a kill is left out).</summary>
-    private static (string[] Columns, List<string[]> Rows) ReadMetrics(string path)
+    internal static (string[] Columns, List<string[]> Rows) ReadMetrics(string path)
     {
         if (!File.Exists(path)) return ([], []);
         var lines = File.ReadAllText(path).Split('\n');

@@ -138,6 +138,26 @@ public sealed partial class RunStore : IDisposable
     {
         if (rows.Count == 0) return;
         using var tx = connection.BeginTransaction();
+        WriteMetrics(id, columns, rows, tx);
+        tx.Commit();
+    }
+
+    /// <summary>Replaces all of a run's metrics rows (a resumed run's metrics.csv, cut back to its checkpoint), in one transaction.</summary>
+    public void ReplaceMetrics(long id, IReadOnlyList<string> columns, IReadOnlyList<string[]> rows)
+    {
+        using var tx = connection.BeginTransaction();
+        using (var clear = Command("DELETE FROM metrics WHERE run_id = $id;", tx))
+        {
+            clear.Parameters.AddWithValue("$id", id);
+            clear.ExecuteNonQuery();
+        }
+        WriteMetrics(id, columns, rows, tx);
+        tx.Commit();
+    }
+
+    private void WriteMetrics(long id, IReadOnlyList<string> columns, IReadOnlyList<string[]> rows, SqliteTransaction tx)
+    {
+        if (rows.Count == 0) return;
         using (var head = Command("UPDATE runs SET metric_columns = $columns WHERE id = $id;", tx))
         {
             head.Parameters.AddWithValue("$columns", string.Join(",", columns));
@@ -154,7 +174,6 @@ public sealed partial class RunStore : IDisposable
             values.Value = string.Join(",", row);
             command.ExecuteNonQuery();
         }
-        tx.Commit();
     }
 
     /// <summary>Records how a run ended: its status and, when it wrote one, its summary.json.</summary>
@@ -182,12 +201,9 @@ public sealed partial class RunStore : IDisposable
             command.Parameters.AddWithValue("$summary", (object?)summary ?? DBNull.Value);
             command.Parameters.AddWithValue("$id", id);
             command.ExecuteNonQuery();
-            using var clear = Command("DELETE FROM metrics WHERE run_id = $id;", tx);
-            clear.Parameters.AddWithValue("$id", id);
-            clear.ExecuteNonQuery();
             tx.Commit();
         }
-        AddMetrics(id, run.MetricColumns, rows);
+        ReplaceMetrics(id, run.MetricColumns, rows);
         return id;
     }
 

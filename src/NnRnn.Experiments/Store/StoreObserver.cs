@@ -33,6 +33,12 @@ public sealed class StoreObserver(string storePath, string? sweep, Action<string
         id = store.Begin(new RunRecord(run.Directory, run.Task, SeedNames.Of(run.Options.NetType), run.Options.Preset, run.Options.RandomSeed,
             sweep, options, CodeVersion.Get(), Environment.MachineName, Environment.ProcessId, DateTimeOffset.UtcNow,
             []));
+        if (run.Resumed)
+        {
+            // rows the previous session saw but never flushed here: metrics.csv (cut back to the checkpoint) has them
+            var (header, rows) = RunImport.ReadMetrics(Path.Combine(run.Directory, "metrics.csv"));
+            store.ReplaceMetrics(id.Value, header, rows);
+        }
     });
 
     public void MetricsRowWritten(MetricsRow row)

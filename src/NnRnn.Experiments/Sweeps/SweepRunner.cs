@@ -33,9 +33,16 @@ public sealed class SweepRunner(SweepSpec spec, string root, string storePath, i
         Directory.CreateDirectory(logs);
         var todo = runs.Except(done).ToList();
         var results = new SweepOutcome[todo.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, todo.Count), new ParallelOptions { MaxDegreeOfParallelism = jobs, CancellationToken = cancel },
-            async (i, token) => results[i] = await RunOne(todo[i], Path.Combine(logs, todo[i].Label + ".log"), token));
-        outcomes.AddRange(results);
+        try
+        {
+            await Parallel.ForEachAsync(Enumerable.Range(0, todo.Count), new ParallelOptions { MaxDegreeOfParallelism = jobs, CancellationToken = cancel },
+                async (i, token) => results[i] = await RunOne(todo[i], Path.Combine(logs, todo[i].Label + ".log"), token));
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            // stopped (Ctrl+C, SIGTERM): the workers were stopped too; runs not started stay to run
+        }
+        outcomes.AddRange(results.Where(r => r is not null));
         Reconcile(outcomes.Where(o => o.Status is RunStatuses.Finished or RunStatuses.Diverged).Select(o => o.Run));
         observer.SweepEnded(outcomes.Count(o => o.Status == RunStatuses.Finished), outcomes.Count(o => o.Status is not (RunStatuses.Finished or RunStatuses.Diverged)));
         return outcomes;
@@ -69,17 +76,24 @@ public sealed class SweepRunner(SweepSpec spec, string root, string storePath, i
             process.Start();
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
-            var exited = process.WaitForExitAsync(cancel);
+            var exited = process.WaitForExitAsync(CancellationToken.None);
             while (!exited.IsCompleted)
             {
-                await Task.WhenAny(exited, Task.Delay(PollInterval, cancel));
+                if (cancel.IsCancellationRequested)
+                {
+                    // a stopped sweep stops its workers: each leaves an interrupted run the next sweep resumes
+                    try { process.Kill(entireProcessTree: true); }
+                    catch (InvalidOperationException) { }
+                    break;
+                }
+                await Task.WhenAny(exited, Task.Delay(PollInterval, CancellationToken.None));
                 if (Progress(run) is { } p) observer.RunProgress(run.Label, p.Position, p.Total, p.Loss, p.Accuracy);
             }
             await exited;
             process.WaitForExit();   // drains the output handlers
             lock (log) log.WriteLine($"# exit code {process.ExitCode}");
             var status = RunSession.IsFinished(run.Directory) ? RunSession.EndStatus(run.Directory)
-                : process.ExitCode == 0 ? RunStatuses.Interrupted : RunStatuses.Failed;
+                : process.ExitCode == 0 || cancel.IsCancellationRequested ? RunStatuses.Interrupted : RunStatuses.Failed;
             observer.RunEnded(run.Label, status);
             return new SweepOutcome(run, status, false, logPath, status == RunStatuses.Finished ? null : lastError);
         }

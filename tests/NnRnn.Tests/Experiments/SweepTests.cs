@@ -200,6 +200,44 @@ public sealed class SweepTests : IDisposable
         Assert.Contains("4 run(s): 0 to run, 0 to resume, 4 done", dry);
     }
 
+    [Fact]
+    public void A_sweep_stopped_by_SIGTERM_stops_its_workers_and_the_next_one_completes_every_run_and_row()
+    {
+        const int steps = 2500;
+        var spec = SweepSpec.Load(Spec(Tiny.Replace("steps: 15", $"steps: {steps}").Replace("checkpoint-every: 4", "checkpoint-every: 40").Replace("seeds: [1, 2]", "seeds: [1]")));
+        var root = temp.File("root");
+        var store = Path.Combine(root, "runs.db");
+        var runs = SweepPlan.Expand(spec, root);
+        var sweep = Worker(["sweep", spec.File, "--out", root, "--jobs", "2"]);
+        sweep.RedirectStandardOutput = sweep.RedirectStandardError = true;
+        using var process = Process.Start(sweep)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        var watch = Stopwatch.StartNew();
+        while (!runs.All(r => File.Exists(Path.Combine(r.Directory, "checkpoint.bin"))) && watch.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited)
+            Thread.Sleep(50);
+        Assert.False(process.HasExited, "the sweep ended before it could be stopped");
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
+        Assert.True(process.WaitForExit(60_000));
+        Assert.Equal(130, process.ExitCode);
+        Assert.Contains("interrupted", output.GetAwaiter().GetResult());
+        Assert.Contains("run the same command again", error.GetAwaiter().GetResult());
+        Assert.All(runs, r => Assert.Equal(SweepRunState.Resume, r.State()));
+        using (var db = RunStore.Open(store))
+            Assert.All(db.Query(), r => Assert.Equal(RunStatuses.Interrupted, r.Status));   // the workers are gone, not orphaned
+
+        var (outcomes, seen) = Run(spec, root, store);
+        Assert.Equal((2, 0), seen.Ended);
+        Assert.All(outcomes, o => Assert.Equal(RunStatuses.Finished, o.Status));
+        using var after = RunStore.Open(store);
+        foreach (var run in after.Query())
+        {
+            Assert.Equal(RunStatuses.Finished, run.Status);
+            // rows of the stopped session that never reached the store come back from metrics.csv on resume
+            Assert.Equal(Enumerable.Range(1, steps).Select(s => (double)s), after.Metrics(run.Id).Column("step"));
+        }
+    }
+
     private static string[] Rows(string dir)
         => File.ReadAllLines(Path.Combine(dir, "metrics.csv")).Select(l => l[..l.LastIndexOf(',')]).ToArray();   // without the ms column
 
