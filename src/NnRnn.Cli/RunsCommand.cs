@@ -125,23 +125,25 @@ public static class RunsCommand
         var command = new Command("import", "Record run directories in the store (again): options.json, metrics.csv, summary.json. Importing twice does not duplicate.") { dirs, sweep, store };
         command.SetAction(r => CommandLine.Guard(() =>
         {
-            using var runs = RunStore.Open(r.GetValue(store) ?? DefaultStore);
-            int imported = 0;
+            // every directory is checked before the store is opened (or created)
+            var targets = new List<string>();
             foreach (var dir in r.GetValue(dirs)!)
             {
+                if (!Directory.Exists(dir)) throw new ArgumentException($"DIR: '{dir}' is not a directory");
                 // a folder of run directories (e.g. a sweep's) imports each of them
-                var targets = File.Exists(Path.Combine(dir, "options.json")) || !Directory.Exists(dir)
+                var found = File.Exists(Path.Combine(dir, "options.json"))
                     ? [dir]
                     : Directory.GetDirectories(dir).Where(d => File.Exists(Path.Combine(d, "options.json"))).Order().ToArray();
-                if (targets.Length == 0) throw new ArgumentException($"DIR: '{dir}' holds no run directory (no options.json)");
-                foreach (var target in targets)
-                {
-                    var id = RunImport.Import(runs, target, r.GetValue(sweep));
-                    Console.WriteLine($"imported run {id}: {Path.GetFullPath(target)}");
-                    imported++;
-                }
+                if (found.Length == 0) throw new ArgumentException($"DIR: '{dir}' is not a run directory and holds none (no options.json)");
+                targets.AddRange(found);
             }
-            Console.WriteLine($"{imported} run(s) in {runs.Path}");
+            using var runs = RunStore.Open(r.GetValue(store) ?? DefaultStore);
+            foreach (var target in targets)
+            {
+                var id = RunImport.Import(runs, target, r.GetValue(sweep));
+                Console.WriteLine($"imported run {id}: {Path.GetFullPath(target)}");
+            }
+            Console.WriteLine($"{targets.Count} run(s) in {runs.Path}");
             return 0;
         }));
         return command;

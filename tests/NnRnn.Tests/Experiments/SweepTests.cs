@@ -201,7 +201,7 @@ public sealed class SweepTests : IDisposable
     }
 
     [Fact]
-    public void A_sweep_stopped_by_SIGTERM_stops_its_workers_and_the_next_one_completes_every_run_and_row()
+    public async Task A_sweep_stopped_by_SIGTERM_stops_its_workers_and_the_next_one_completes_every_run_and_row()
     {
         const int steps = 2500;
         var spec = SweepSpec.Load(Spec(Tiny.Replace("steps: 15", $"steps: {steps}").Replace("checkpoint-every: 4", "checkpoint-every: 40").Replace("seeds: [1, 2]", "seeds: [1]")));
@@ -215,13 +215,13 @@ public sealed class SweepTests : IDisposable
         var error = process.StandardError.ReadToEndAsync();
         var watch = Stopwatch.StartNew();
         while (!runs.All(r => File.Exists(Path.Combine(r.Directory, "checkpoint.bin"))) && watch.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited)
-            Thread.Sleep(50);
+            await Task.Delay(50);
         Assert.False(process.HasExited, "the sweep ended before it could be stopped");
         using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
         Assert.True(process.WaitForExit(60_000));
         Assert.Equal(130, process.ExitCode);
-        Assert.Contains("interrupted", output.GetAwaiter().GetResult());
-        Assert.Contains("run the same command again", error.GetAwaiter().GetResult());
+        Assert.Contains("interrupted", await output);
+        Assert.Contains("run the same command again", await error);
         Assert.All(runs, r => Assert.Equal(SweepRunState.Resume, r.State()));
         using (var db = RunStore.Open(store))
             Assert.All(db.Query(), r => Assert.Equal(RunStatuses.Interrupted, r.Status));   // the workers are gone, not orphaned
