@@ -13,6 +13,8 @@ internal static class Liveness
     public static bool IsAlive(string directory, string? host, int? pid)
     {
         if (host == Environment.MachineName && pid is { } p && !ProcessExists(p)) return false;
+        // another host's run directory not visible here (its local disk): nothing can tell, leave it running
+        if (host is not null && host != Environment.MachineName && !Directory.Exists(directory)) return true;
         return LockHeld(directory);
     }
 

@@ -162,7 +162,11 @@ public sealed class RunStoreTests : IDisposable
         var record = new RunRecord(dir, "copytask", "RNN", null, 1, null, "{}", null, Environment.MachineName, gone.Id, DateTimeOffset.UtcNow, []);
         var id = store.Begin(record);
         // another host: only the lock can tell; a directory whose lock nobody holds
+        Directory.CreateDirectory(temp.File("elsewhere"));
+        File.WriteAllBytes(Path.Combine(temp.File("elsewhere"), RunLock.FileName), []);
         var other = store.Begin(record with { Directory = temp.File("elsewhere"), Host = "another-host", Pid = 1 });
+        // another host's directory that this machine cannot see: cannot tell, stays running
+        var unseen = store.Begin(record with { Directory = temp.File("not-here"), Host = "another-host", Pid = 1 });
         Directory.CreateDirectory(temp.File("held"));
         using var held = RunLock.Acquire(temp.File("held"));
         var alive = store.Begin(record with { Directory = temp.File("held"), Host = "another-host", Pid = 1 });
@@ -171,6 +175,7 @@ public sealed class RunStoreTests : IDisposable
         Assert.Equal(RunStatuses.Interrupted, store.Find(id)!.Status);
         Assert.Equal(RunStatuses.Interrupted, store.Find(other)!.Status);
         Assert.Equal(RunStatuses.Running, store.Find(alive)!.Status);
+        Assert.Equal(RunStatuses.Running, store.Find(unseen)!.Status);
     }
 
     [Fact]
