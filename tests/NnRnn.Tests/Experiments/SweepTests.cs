@@ -238,6 +238,44 @@ public sealed class SweepTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Plain_progress_lines_show_every_start_and_end_and_throttle_progress_per_run()
+    {
+        var text = new StringWriter();
+        var plain = new PlainSweepObserver(text, TimeSpan.FromHours(1));
+        plain.SweepStarted("s", 3, 1);
+        plain.RunStarted("a-seed1");
+        plain.RunProgress("a-seed1", 10, 100, 0.5, 0.25);
+        plain.RunProgress("a-seed1", 20, 100, 0.4, 0.3);   // within the interval: not shown
+        plain.RunProgress("b-seed1", 5, 100, 0.7, null);
+        plain.RunEnded("a-seed1", "finished");
+        plain.SweepEnded(2, 1);
+        Assert.Equal(
+        [
+            "sweep s: 3 run(s), 1 already ended, 2 to run",
+            "[1/3] a-seed1: started",
+            "[1/3] a-seed1: 10/100 loss 0.5 accuracy 0.25",
+            "[1/3] b-seed1: 5/100 loss 0.7",
+            "[2/3] a-seed1: finished",
+            "sweep done: 2 finished, 1 not finished",
+        ], text.ToString().TrimEnd().Split(Environment.NewLine));
+    }
+
+    [Fact]
+    public void Progress_is_read_from_the_newest_row_of_the_run_directory()
+    {
+        var spec = SweepSpec.Load(Spec(Tiny.Replace("nets: [RNN, LSTM]", "nets: [RNN]").Replace("seeds: [1, 2]", "seeds: [1]")));
+        var run = SweepPlan.Expand(spec, temp.File("root"))[0];
+        Assert.Null(SweepRunner.Progress(run));
+        var (code, _, err) = TestSupport.RunCli([.. run.Arguments, "--out", run.Directory, "--store", temp.File("runs.db")]);
+        Assert.True(code == 0, err);
+        var last = File.ReadAllLines(Path.Combine(run.Directory, "metrics.csv"))[^1].Split(',');
+        var progress = SweepRunner.Progress(run);
+        Assert.Equal((15L, 15L), (progress?.Position, progress?.Total));
+        Assert.Equal(double.Parse(last[1], System.Globalization.CultureInfo.InvariantCulture), progress?.Loss);
+        Assert.Equal(double.Parse(last[2], System.Globalization.CultureInfo.InvariantCulture), progress?.Accuracy);
+    }
+
     private static string[] Rows(string dir)
         => File.ReadAllLines(Path.Combine(dir, "metrics.csv")).Select(l => l[..l.LastIndexOf(',')]).ToArray();   // without the ms column
 
