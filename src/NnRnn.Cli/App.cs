@@ -21,6 +21,8 @@ public static class App
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(GpuCheckCommand.Create());
         DoctorCommand.ReplaceVersion(root);
+        root.Subcommands.Add(RunsCommand.Create());
+        root.Subcommands.Add(SweepCommand.Create());
         return root;
     }
 

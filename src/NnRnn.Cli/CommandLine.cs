@@ -63,7 +63,7 @@ public static class CommandLine
         }
         catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or DirectoryNotFoundException
                                        or InvalidDataException or FormatException or System.Text.Json.JsonException
-                                       or NnRnn.Experiments.Data.DataException)
+                                       or NnRnn.Experiments.Data.DataException or NnRnn.Experiments.Store.RunStoreException)
         {
             Console.Error.WriteLine($"nnrnn: error: {OneLine(ex)}");
             return UsageError;

@@ -29,6 +29,8 @@ public static class TrainingCommand
         var command = new Command(name, description);
         foreach (var o in binder.All) command.Options.Add(o);
         command.Options.Add(output);
+        var store = StoreOption.Create();
+        command.Options.Add(store);
         resume.AddTo(command);
 
         command.SetAction(r => CommandLine.Guard(() =>
@@ -67,7 +69,8 @@ public static class TrainingCommand
                 dir = resumeDir;
                 if (Directory.Exists(dir)) OutputLocation.CheckWritable(dir, "--resume");
                 CheckRunOptions(dir);
-                var observers = Observers();
+                using var recorder = StoreOption.Observer(r, store, dir);
+                var observers = Observers(recorder);
                 try
                 {
                     summary = Trainer.Resume<TOptions>(dir, control, observers);
@@ -93,7 +96,8 @@ public static class TrainingCommand
                 }
                 dir = r.GetValue(output) ?? RunDirectory.DefaultPath(name, SeedNames.Of(options.NetType));
                 OutputLocation.CheckWritable(dir, output.Name);
-                var observers = Observers();
+                using var recorder = StoreOption.Observer(r, store, dir);
+                var observers = Observers(recorder);
                 try
                 {
                     summary = Trainer.Run(options, dir, control, observers);
@@ -119,13 +123,13 @@ public static class TrainingCommand
         }
 
         // the task's lines, warnings, and on a terminal the live progress line under them
-        static ITrainingObserver[] Observers()
-            => ConsoleMode.Live ? [new TDisplay(), new WarningLine(), new LiveTrainingView()] : [new TDisplay(), new WarningLine()];
+        static ITrainingObserver[] Observers(ITrainingObserver recorder)
+            => ConsoleMode.Live ? [new TDisplay(), new WarningLine(), recorder, new LiveTrainingView()] : [new TDisplay(), new WarningLine(), recorder];
 
         // a live display stops even when the run throws, so the error is not drawn over
         static void Stop(ITrainingObserver[] observers)
         {
-            foreach (var o in observers.OfType<IDisposable>()) o.Dispose();
+            foreach (var o in observers.OfType<LiveTrainingView>()) o.Dispose();   // the store's recorder is disposed by its owner
         }
 
         // A run's options.json that does not parse or holds a bad value (e.g. "Infinity" written by

@@ -57,6 +57,14 @@ internal static class HostileCases
         ["copytask lr not a number"] = new(With(Copy, "--lr fast"), 2, "--lr"),
         ["copytask lr thousands separator"] = new(With(Copy, "--lr 1,5"), 2, "--lr: expected a number"),
         ["copytask nhid thousands separator"] = new(With(Copy, "--nhid 1,024"), 2, "--nhid"),
+        // run store and sweeps: nothing created on bad input
+        ["runs list status unknown"] = new("runs list --status done --store {root}/runs.db", 2, "--status"),
+        ["runs list store missing"] = new("runs list --store {root}/none.db", 2, "--store"),
+        ["runs list store is a folder"] = new("runs list --store {root}", 2, "--store"),
+        ["runs import not a run directory"] = new("runs import {root} --store {root}/runs.db", 2, "DIR"),
+        ["runs import missing"] = new("runs import {root}/nothing --store {root}/runs.db", 2, "DIR"),
+        ["sweep spec missing"] = new("sweep {root}/none.yaml --out {root}/sweeps", 2, "none.yaml"),
+        ["sweep jobs zero"] = new("sweep {root}/none.yaml --jobs 0 --out {root}/sweeps", 2, "--jobs"),
         ["analyze fisher delay thousands separator"] = new("analyze fisher --delay 1,0.9 --out {root}/fisher", 2, "--delay: expected a number"),
         // sizes: overflow and memory (found broken item 3)
         ["copytask T+2c overflows"] = new(With(Copy, "--T 2147483647"), 2, "--T: T + 2c = 2147483667 steps"),

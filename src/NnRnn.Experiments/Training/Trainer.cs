@@ -62,10 +62,12 @@ public static class Trainer
         // A checkpoint's weights replace these on resume; --init-from's only start a fresh run.
         if (!resuming && options.InitFrom is { } weights) InitialWeights.Load(task.Model, task.Optimizer, weights);
         long parameters = task.Model.parameters().Sum(p => p.numel());
-        observers.RunStarted(new RunStarted(task.Name, options, dir, resuming, parameters, task.Details));
 
         // Locked for as long as the session lives; a damaged newest checkpoint falls back to the previous one.
+        // Observers hear of the run only once the lock is held: a run store may then trust that a
+        // run recorded as running whose lock is free has died.
         using var session = open();
+        observers.RunStarted(new RunStarted(task.Name, options, dir, resuming, parameters, task.Details));
         if (session.Notice is { } notice) observers.Warned(notice);
         var position = new TrainingPosition(0, 0, 0);
         if (session.Checkpoint is { } checkpoint)
