@@ -95,7 +95,6 @@ internal sealed class ModuleBinding
     public void Remove()
     {
         unhook?.Invoke();
-        RemoveEntry(Params, module, Name);
         RemoveEntry(Submodules, module, ModuleName(Name));
         Tensor current;
         using (no_grad()) current = Handle.Value.detach().clone();

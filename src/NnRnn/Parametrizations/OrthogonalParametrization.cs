@@ -49,8 +49,8 @@ public sealed class OrthogonalParametrization : ConstrainedParameter
     {
         RequireSquareReal(initial, "an orthogonal parametrisation");
         if (dtrivEvery < 0) throw new ParametrizationException($"dtrivEvery must be >= 0 (0 turns dynamic trivialisation off), got {dtrivEvery}.");
-        log = new Parameter(zeros_like(initial));
-        basis = initial.detach().clone().DetachFromDisposeScope();
+        log = new Parameter(zeros(initial.shape, initial.dtype, initial.device));
+        basis = initial.detach().contiguous().clone().DetachFromDisposeScope();
         Map = map;
         Special = special;
         DtrivEvery = dtrivEvery;
@@ -127,7 +127,7 @@ public sealed class OrthogonalParametrization : ConstrainedParameter
         if (DtrivEvery == 0) return;
         using var _ = no_grad();
         if (lastSeen is null) { lastSeen = log.detach().clone().DetachFromDisposeScope(); return; }
-        if (log.detach().equal(lastSeen).item<bool>()) return;
+        if (log.detach().equal(lastSeen).all().item<bool>()) return;
         Updates++;
         lastSeen.copy_(log);
         if (Updates % DtrivEvery == 0) Rebase();

@@ -13,6 +13,7 @@ public sealed class ParametrizationCache : IDisposable
 
     private readonly ParametrizationCache? outer;
     private readonly Dictionary<ConstrainedParameter, (Tensor Value, Tensor[] Snapshot)> values = new(ReferenceEqualityComparer.Instance);
+    private readonly List<Tensor> stale = new();
     private bool disposed;
 
     internal ParametrizationCache()
@@ -32,7 +33,7 @@ public sealed class ParametrizationCache : IDisposable
         var free = owner.FreeTensors();
         if (values.TryGetValue(owner, out var hit) && !hit.Value.IsInvalid && Unchanged(free, hit.Snapshot))
             return hit.Value;
-        if (values.Remove(owner, out var stale)) Release(stale);
+        if (values.Remove(owner, out var old)) Release(old);
         var value = compute().DetachFromDisposeScope();
         Tensor[] snapshot;
         using (no_grad()) snapshot = free.Select(f => f.detach().clone().DetachFromDisposeScope()).ToArray();
@@ -50,13 +51,14 @@ public sealed class ParametrizationCache : IDisposable
     {
         using var _ = no_grad();
         for (int i = 0; i < free.Length; i++)
-            if (!free[i].detach().equal(snapshot[i]).item<bool>()) return false;
+            if (!free[i].detach().equal(snapshot[i]).all().item<bool>()) return false;
         return true;
     }
 
-    private static void Release((Tensor Value, Tensor[] Snapshot) entry)
+    // A stale value may still be held by the caller: it lives until the scope closes.
+    private void Release((Tensor Value, Tensor[] Snapshot) entry)
     {
-        entry.Value.Dispose();
+        stale.Add(entry.Value);
         foreach (var s in entry.Snapshot) s.Dispose();
     }
 
@@ -67,6 +69,8 @@ public sealed class ParametrizationCache : IDisposable
         disposed = true;
         foreach (var entry in values.Values) Release(entry);
         values.Clear();
+        foreach (var v in stale) v.Dispose();
+        stale.Clear();
         current = outer;
     }
 }

@@ -20,8 +20,8 @@ public sealed class UnitaryParametrization : ConstrainedParameter
     {
         RequireSquareComplex(initial, "a unitary parametrisation");
         Map = map;
-        log = new Parameter(zeros_like(initial));
-        basis = initial.detach().clone().DetachFromDisposeScope();
+        log = new Parameter(zeros(initial.shape, initial.dtype, initial.device));
+        basis = initial.detach().contiguous().clone().DetachFromDisposeScope();
         register_parameter("log", log);
         register_buffer("base", basis);
     }
