@@ -55,3 +55,32 @@ public class ParametrizationMisuseTests
     public void NegativeDtrivPeriod()
         => Assert.Throws<ParametrizationException>(() => Parametrize.Orthogonal(nn.Linear(4, 4), "weight", dtrivEvery: -1));
 }
+
+/// <summary>How a module reads its constrained weight.</summary>
+public class ParametrizationBindingTests
+{
+    [Fact]
+    public void ForwardWithoutHooksReadsTheWeightAfterRefresh()
+    {
+        var linear = nn.Linear(4, 4, hasBias: false);
+        var w = Parametrize.Orthogonal(linear, "weight");
+        var opt = optim.SGD(linear.parameters(), 0.5);
+        var x = randn(3, 4);
+        opt.zero_grad();
+        linear.call(x).sum().backward();
+        opt.step();
+        Parametrize.Refresh(linear);
+        using var _ = no_grad();
+        Assert.True(TestSupport.RelativeError(linear.forward(x), x.matmul(w.Value.t())) < 1e-6);
+        Assert.Same(w, linear.named_children().Single().module);
+    }
+
+    [Fact]
+    public void TheCellsOrthogonalFactorsAreTheLibraryParametrization()
+    {
+        var cell = TestSupport.Cell("nnRNN", 2, 6);
+        var factor = Assert.Single(cell.OrthogonalFactors());
+        Assert.IsType<OrthogonalParametrization>(factor);
+        Assert.True(factor.InManifold(1e-5));
+    }
+}
