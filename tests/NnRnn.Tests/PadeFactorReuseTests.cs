@@ -1,4 +1,5 @@
 using NnRnn.Orthogonal;
+using NnRnn.Parametrizations;
 using TorchSharp;
 using static TorchSharp.torch;
 using Xunit;

@@ -18,7 +18,7 @@ public static class DevicePlacement
         if (device.type == DeviceType.CPU) return model;
         model.to(device);
         // cached orthogonal matrices are rebuilt on the device from the moved coordinates
-        foreach (var factor in model.modules().OfType<NnRnn.Orthogonal.OrthogonalParametrization>()) factor.Refresh();
+        foreach (var factor in model.modules().OfType<NnRnn.Parametrizations.OrthogonalParametrization>()) factor.Refresh();
         return model;
     }
 

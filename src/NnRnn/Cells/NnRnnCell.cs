@@ -1,5 +1,6 @@
 using NnRnn.Nonlinearities;
 using NnRnn.Orthogonal;
+using NnRnn.Parametrizations;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -58,24 +59,11 @@ public sealed class NnRnnCell : RecurrentCell
     /// <summary>The real Schur form's parts, for inspection.</summary>
     public OrthogonalParametrization Schur => P;
 
-    /// <summary>Λ = blockdiag(γ_k [[cos θ_k, −sin θ_k], [sin θ_k, cos θ_k]]), built with tensor ops.</summary>
-    public static Tensor BlockRotation(Tensor theta, Tensor gamma)
-    {
-        long k = theta.shape[0];
-        var c = theta.cos() * gamma;
-        var s = theta.sin() * gamma;
-        var blocks = stack(new[] { c, -s, s, c }, 1).view(k, 2, 1, 2);      // [k, a, ·, b]
-        var identity = eye(k, dtype: theta.dtype, device: theta.device).view(k, 1, k, 1); // δ_ij
-        return (identity * blocks).reshape(2 * k, 2 * k);                   // Λ[2i+a, 2j+b] = δ_ij block_i[a,b]
-    }
+    /// <summary>Λ = blockdiag(γ_k R(θ_k)); see <see cref="SchurForm.BlockRotation"/>.</summary>
+    public static Tensor BlockRotation(Tensor theta, Tensor gamma) => SchurForm.BlockRotation(theta, gamma);
 
     /// <summary>The recurrent matrix W = P (Λ + T ⊙ M) Pᵀ.</summary>
-    public Tensor RecurrentMatrix()
-    {
-        var p = P.Matrix();
-        var core = BlockRotation(theta, gamma) + T.triu(1);
-        return p.matmul(core).matmul(p.t());
-    }
+    public Tensor RecurrentMatrix() => SchurForm.Compose(P.Matrix(), theta, gamma, T);
 
     /// <inheritdoc/>
     public override IRecurrence Prepare() => new ElmanRecurrence(U, RecurrentMatrix(), nonlinearity);

@@ -1,4 +1,5 @@
 using NnRnn.Orthogonal;
+using NnRnn.Parametrizations;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

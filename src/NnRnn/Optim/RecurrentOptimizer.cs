@@ -1,5 +1,6 @@
 using NnRnn.Cells;
 using NnRnn.Orthogonal;
+using NnRnn.Parametrizations;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
