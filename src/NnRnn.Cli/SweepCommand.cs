@@ -17,6 +17,10 @@ public static class SweepCommand
     /// <summary>Exit code when the sweep was stopped (Ctrl+C, SIGTERM): 128 + SIGINT, as a shell reports it.</summary>
     public const int Interrupted = 130;
 
+    // On a terminal one live line per running run (Spectre); otherwise plain periodic lines for logs.
+    private static ISweepObserver Display()
+        => ConsoleMode.Live ? new SpectreSweepView() : new PlainSweepObserver(Console.Out, TimeSpan.FromSeconds(10));
+
     public static Command Create()
     {
         var spec = new Argument<string>("SPEC") { Description = "the sweep spec (YAML; see README \"Sweeps\" and examples/)" };
@@ -31,7 +35,7 @@ public static class SweepCommand
             var parsed = SweepSpec.Load(r.GetValue(spec)!);
             var root = r.GetValue(output)!;
             var storePath = Path.GetFullPath(r.GetValue(store) ?? Path.Combine(root, RunStore.DefaultFileName));
-            var runner = new SweepRunner(parsed, root, storePath, r.GetValue(jobs), new PlainSweepObserver(Console.Out, TimeSpan.FromSeconds(10)),
+            var runner = new SweepRunner(parsed, root, storePath, r.GetValue(jobs), Display(),
                 Worker, message => Console.Error.WriteLine($"nnrnn: warning: {message}"));
             if (r.GetValue(dryRun)) return DryRun(parsed, root, runner);
             OutputLocation.CheckWritable(Path.Combine(root, parsed.Name), "--out");
