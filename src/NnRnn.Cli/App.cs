@@ -16,6 +16,7 @@ public static class App
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(DataCommand.Create());
         root.Subcommands.Add(PresetsCommand.Create());
+        root.Subcommands.Add(FidelityCommand.Create());
         root.Subcommands.Add(AnalyzeCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());

@@ -22,6 +22,7 @@ public static class SeedNames
         [typeof(OptimizerKind)] = [(OptimizerKind.RMSprop, "RMSprop"), (OptimizerKind.Adam, "Adam")],
         [typeof(OrthogonalGradient)] = [(OrthogonalGradient.Frechet, "frechet"), (OrthogonalGradient.Autograd, "autograd")],
         [typeof(UnrollMode)] = [(UnrollMode.Fused, "fused"), (UnrollMode.StepByStep, "steps")],
+        [typeof(InitStyle)] = [(InitStyle.Original, "original"), (InitStyle.Documented, "documented")],
     };
 
     /// <summary>The seed's spelling of <paramref name="value"/>.</summary>

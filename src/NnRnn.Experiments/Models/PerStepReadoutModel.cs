@@ -6,8 +6,9 @@ namespace NnRnn.Experiments.Models;
 /// <summary>A recurrent cell followed by a linear read-out at every step (the reference's copy-task model).</summary>
 public sealed class PerStepReadoutModel : ReadoutModel
 {
-    public PerStepReadoutModel(RecurrentCell cell, long outputs, bool glorotReadout = true, Generator? generator = null)
-        : base("PerStepReadoutModel", cell, outputs, glorotReadout, generator)
+    public PerStepReadoutModel(RecurrentCell cell, long outputs, bool glorotReadout = true, Generator? generator = null,
+        InitStyle style = InitStyle.Documented)
+        : base("PerStepReadoutModel", cell, outputs, glorotReadout, generator, style)
         => RegisterComponents();
 
     /// <summary>The hidden features of the last <see cref="forward"/> ([T, B, OutputSize]).</summary>

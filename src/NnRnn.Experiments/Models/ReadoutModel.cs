@@ -17,13 +17,15 @@ public abstract class ReadoutModel : nn.Module<Tensor, Tensor>
 
     /// <param name="glorotReadout">Glorot-normal read-out weights (copy task); else PyTorch's default init.</param>
     /// <param name="generator">The read-out's initial draws come from it (libtorch's global generator when null).</param>
-    protected ReadoutModel(string name, RecurrentCell cell, long outputs, bool glorotReadout, Generator? generator = null) : base(name)
+    /// <param name="style">Original: the Glorot read-out is a real normal (torch.nn.init.xavier_normal_).</param>
+    protected ReadoutModel(string name, RecurrentCell cell, long outputs, bool glorotReadout, Generator? generator = null,
+        InitStyle style = InitStyle.Documented) : base(name)
     {
         if (outputs <= 0) throw new ArgumentException($"the read-out needs a positive number of outputs (got {outputs})");
         rnn = cell;
         lin = WeightInit.Linear(cell.OutputSize, outputs, hasBias: true, generator);
         if (glorotReadout)
-            WeightInit.Apply(lin.weight!, Initializer.Xavier, nameof(glorotReadout), generator);
+            WeightInit.Apply(lin.weight!, Initializer.Xavier, nameof(glorotReadout), generator, style);
     }
 
     public RecurrentCell Cell => rnn;

@@ -31,6 +31,10 @@ public abstract record RunOptions
     [JsonPropertyName("iinit"), Description("input init: xavier or kaiming"), JsonConverter(typeof(SeedNameConverter<Initializer>))]
     public Initializer InputInit { get; init; } = Initializer.Xavier;
 
+    /// <summary>Whose initial distributions (README "Initialisation"); original by default, as the seed's published runs drew them.</summary>
+    [JsonPropertyName("init"), Description("initial distributions: original (what the reference code draws, the published runs) or documented (--iinit/--rinit as named)"), JsonConverter(typeof(SeedNameConverter<InitStyle>))]
+    public InitStyle Init { get; init; } = InitStyle.Original;
+
     [JsonPropertyName("nonlin"), Description("none, tanh, relu, sigmoid or modrelu"), JsonConverter(typeof(SeedNameConverter<Activation>))]
     public Activation Activation { get; init; } = Activation.ModRelu;
 
@@ -159,7 +163,7 @@ public abstract record RunOptions
         if (value <= 0) throw new ArgumentException($"must be positive (got {value})", name);
     }
 
-    public CellSpec CellSpec(long inputSize) => new(NetType, inputSize, HiddenSize, Activation, RecurrentInit, InputInit, Delta, Gradient, Capacity, Fft);
+    public CellSpec CellSpec(long inputSize) => new(NetType, inputSize, HiddenSize, Activation, RecurrentInit, InputInit, Delta, Gradient, Capacity, Fft, Init: Init);
 
     public OptimizerSettings OptimizerSettings() => new()
     {

@@ -16,6 +16,7 @@ namespace NnRnn.Cells;
 /// <param name="Capacity">EURNN: rotation layers (tunable space).</param>
 /// <param name="Fft">EURNN: the FFT-style arrangement.</param>
 /// <param name="Generator">Every initial draw comes from it (libtorch's global generator when null); a training run passes its own.</param>
+/// <param name="Init">Which initial distributions: the reference code's effective ones or the documented ones.</param>
 public sealed record CellSpec(
     NetType NetType,
     long InputSize,
@@ -27,7 +28,8 @@ public sealed record CellSpec(
     OrthogonalGradient Gradient = OrthogonalGradient.Frechet,
     int Capacity = 2,
     bool Fft = false,
-    Generator? Generator = null);
+    Generator? Generator = null,
+    InitStyle Init = InitStyle.Documented);
 
 /// <summary>Builds a cell from a <see cref="CellSpec"/>; the cell's constructor checks the values.</summary>
 public static class CellFactory
@@ -42,11 +44,11 @@ public static class CellFactory
         {
             return spec.NetType switch
             {
-                NetType.Rnn => new VanillaRnnCell(spec.InputSize, spec.HiddenSize, spec.Activation, spec.RecurrentInit, spec.InputInit, generator: spec.Generator),
-                NetType.RnnOrth => new VanillaRnnCell(spec.InputSize, spec.HiddenSize, spec.Activation, spec.RecurrentInit, spec.InputInit, orthogonalInit: true, spec.Generator),
-                NetType.ExpRnn => new ExpRnnCell(spec.InputSize, spec.HiddenSize, spec.Activation, spec.RecurrentInit, spec.InputInit, spec.Gradient, spec.Generator),
-                NetType.NnRnn => new NnRnnCell(spec.InputSize, spec.HiddenSize, spec.Activation, spec.RecurrentInit, spec.InputInit, spec.Delta, spec.Gradient, spec.Generator),
-                NetType.Lstm => new LstmCell(spec.InputSize, spec.HiddenSize, spec.RecurrentInit, spec.Generator),
+                NetType.Rnn => new VanillaRnnCell(spec.InputSize, spec.HiddenSize, spec.Activation, spec.RecurrentInit, spec.InputInit, generator: spec.Generator, style: spec.Init),
+                NetType.RnnOrth => new VanillaRnnCell(spec.InputSize, spec.HiddenSize, spec.Activation, spec.RecurrentInit, spec.InputInit, orthogonalInit: true, spec.Generator, spec.Init),
+                NetType.ExpRnn => new ExpRnnCell(spec.InputSize, spec.HiddenSize, spec.Activation, spec.RecurrentInit, spec.InputInit, spec.Gradient, spec.Generator, spec.Init),
+                NetType.NnRnn => new NnRnnCell(spec.InputSize, spec.HiddenSize, spec.Activation, spec.RecurrentInit, spec.InputInit, spec.Delta, spec.Gradient, spec.Generator, spec.Init),
+                NetType.Lstm => new LstmCell(spec.InputSize, spec.HiddenSize, spec.RecurrentInit, spec.Generator, spec.Init),
                 NetType.Eurnn => new EurnnCell(spec.InputSize, spec.HiddenSize, spec.Capacity, spec.Fft, spec.InputInit, spec.Generator),
                 _ => throw new ArgumentException($"unknown network {spec.NetType}", nameof(CellSpec.NetType)),
             };

@@ -19,13 +19,14 @@ public sealed class ExpRnnCell : RecurrentCell
 
     /// <summary>An expRNN cell with its recurrent matrix B = expm(skew(log)) initialised by <paramref name="recurrentInit"/> (orthogonal).</summary>
     public ExpRnnCell(long inputSize, long hiddenSize, Activation activation = Activation.ModRelu, Initializer recurrentInit = Initializer.Henaff,
-        Initializer inputInit = Initializer.Xavier, OrthogonalGradient gradient = OrthogonalGradient.Frechet, Generator? generator = null)
+        Initializer inputInit = Initializer.Xavier, OrthogonalGradient gradient = OrthogonalGradient.Frechet, Generator? generator = null,
+        InitStyle style = InitStyle.Documented)
         : base("ExpRnnCell", inputSize, hiddenSize)
     {
         U = WeightInit.Linear(inputSize, hiddenSize, hasBias: false, generator);
         if (!recurrentInit.IsOrthogonal())
             throw new ArgumentException($"expRNN needs an orthogonal initialiser (henaff, cayley, random), got {SeedNames.Of(recurrentInit)}", nameof(recurrentInit));
-        WeightInit.Apply(U.weight!, inputInit, nameof(inputInit), generator);
+        WeightInit.Apply(U.weight!, inputInit, nameof(inputInit), generator, style);
         orthogonal = new OrthogonalParametrization(SkewInitializers.Create(recurrentInit, hiddenSize, generator), gradient);
         nonlinearity = Nonlinearity.Create(activation, hiddenSize, generator);
         RegisterComponents();

@@ -22,14 +22,18 @@ public sealed class LstmCell : RecurrentCell
     /// <param name="inputSize">Width of x_t.</param>
     /// <param name="hiddenSize">N, the hidden units.</param>
     /// <param name="generator">Every initial draw comes from it (libtorch's global generator when null).</param>
-    public LstmCell(long inputSize, long hiddenSize, Initializer recurrentInit = Initializer.Xavier, Generator? generator = null)
+    /// <param name="style">Original: the gate weights are always Glorot normal (the reference's LSTM ignores <c>--rinit</c>).</param>
+    public LstmCell(long inputSize, long hiddenSize, Initializer recurrentInit = Initializer.Xavier, Generator? generator = null,
+        InitStyle style = InitStyle.Documented)
         : base("LstmCell", inputSize, hiddenSize)
     {
         Wf = WeightInit.Linear(hiddenSize + inputSize, hiddenSize, true, generator);
         Wi = WeightInit.Linear(hiddenSize + inputSize, hiddenSize, true, generator);
         Wo = WeightInit.Linear(hiddenSize + inputSize, hiddenSize, true, generator);
         Wg = WeightInit.Linear(hiddenSize + inputSize, hiddenSize, true, generator);
-        if (!recurrentInit.IsOrthogonal())
+        if (style == InitStyle.Original)
+            foreach (var w in new[] { Wf, Wi, Wo, Wg }) WeightInit.Apply(w.weight!, Initializer.Xavier, nameof(recurrentInit), generator, style);
+        else if (!recurrentInit.IsOrthogonal())
             foreach (var w in new[] { Wf, Wi, Wo, Wg }) WeightInit.Apply(w.weight!, recurrentInit, nameof(recurrentInit), generator);
         RegisterComponents();
     }

@@ -29,9 +29,10 @@ public sealed class NnRnnCell : RecurrentCell
     /// <param name="delta">δ, the strength of the penalty on γ (the seed's <c>alam</c>).</param>
     /// <param name="gradient">How the gradient reaches P's skew coordinate.</param>
     /// <param name="generator">Every initial draw comes from it (libtorch's global generator when null).</param>
+    /// <param name="style">Original: U keeps PyTorch's default Linear init (the reference ignores <c>--iinit</c>) and θ ~ U(0, 6.28).</param>
     public NnRnnCell(long inputSize, long hiddenSize, Activation activation = Activation.ModRelu, Initializer recurrentInit = Initializer.Cayley,
         Initializer inputInit = Initializer.Xavier, double delta = 1e-4, OrthogonalGradient gradient = OrthogonalGradient.Frechet,
-        Generator? generator = null)
+        Generator? generator = null, InitStyle style = InitStyle.Documented)
         : base("NnRnnCell", inputSize, hiddenSize)
     {
         if (hiddenSize % 2 != 0)
@@ -41,9 +42,11 @@ public sealed class NnRnnCell : RecurrentCell
         if (!(double.IsFinite(delta) && delta >= 0)) throw new ArgumentException($"expected a finite number >= 0 (got {delta})", nameof(delta));
         Delta = delta;
         U = WeightInit.Linear(inputSize, hiddenSize, hasBias: false, generator);
-        WeightInit.Apply(U.weight!, inputInit, nameof(inputInit), generator);
+        if (style == InitStyle.Documented)
+            WeightInit.Apply(U.weight!, inputInit, nameof(inputInit), generator);
         P = new OrthogonalParametrization(SkewInitializers.Create(recurrentInit, hiddenSize, generator), gradient);
-        theta = new Parameter(rand(new[] { hiddenSize / 2 }, generator: generator) * (2 * Math.PI));
+        // the reference draws θ_k ~ U(0, 2·3.14), writing π as 3.14
+        theta = new Parameter(rand(new[] { hiddenSize / 2 }, generator: generator) * (style == InitStyle.Original ? 2 * 3.14 : 2 * Math.PI));
         gamma = new Parameter(ones(hiddenSize / 2));
         T = new Parameter(zeros(hiddenSize, hiddenSize));
         nonlinearity = Nonlinearity.Create(activation, hiddenSize, generator);

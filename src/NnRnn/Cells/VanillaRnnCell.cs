@@ -25,17 +25,24 @@ public sealed class VanillaRnnCell : RecurrentCell
     /// <param name="activation">σ.</param>
     /// <param name="inputInit">Initialiser of U: xavier or kaiming.</param>
     /// <param name="generator">Every initial draw comes from it (libtorch's global generator when null).</param>
+    /// <param name="style">Original: an orthogonal V is expm(skew(default Linear init)), as the reference draws it.</param>
     public VanillaRnnCell(long inputSize, long hiddenSize, Nonlinearities.Activation activation = Nonlinearities.Activation.ModRelu,
         Initializer recurrentInit = Initializer.Xavier, Initializer inputInit = Initializer.Xavier, bool orthogonalInit = false,
-        Generator? generator = null)
+        Generator? generator = null, InitStyle style = InitStyle.Documented)
         : base("VanillaRnnCell", inputSize, hiddenSize)
     {
         kind = orthogonalInit ? Cells.NetType.RnnOrth : Cells.NetType.Rnn;
         U = WeightInit.Linear(inputSize, hiddenSize, hasBias: true, generator);
         V = WeightInit.Linear(hiddenSize, hiddenSize, hasBias: false, generator);
         nonlinearity = Nonlinearity.Create(activation, hiddenSize, generator);
-        WeightInit.Apply(U.weight!, inputInit, nameof(inputInit), generator);
-        if (recurrentInit.IsOrthogonal())
+        WeightInit.Apply(U.weight!, inputInit, nameof(inputInit), generator, style);
+        if (recurrentInit.IsOrthogonal() && style == InitStyle.Original)
+        {
+            using var _ = no_grad();
+            using var v = WeightInit.ExpmOfDefaultLinear(hiddenSize, generator);
+            V.weight!.copy_(v);
+        }
+        else if (recurrentInit.IsOrthogonal())
         {
             using var _ = no_grad();
             V.weight!.copy_(MatrixExponential.Expm(Skew.FromFree(SkewInitializers.Create(recurrentInit, hiddenSize, generator).to_type(float64))));
@@ -43,7 +50,7 @@ public sealed class VanillaRnnCell : RecurrentCell
         else if (orthogonalInit)
             throw new ArgumentException($"RNN-orth needs an orthogonal initialiser (henaff, cayley, random), got {SeedNames.Of(recurrentInit)}", nameof(recurrentInit));
         else
-            WeightInit.Apply(V.weight!, recurrentInit, nameof(recurrentInit), generator);
+            WeightInit.Apply(V.weight!, recurrentInit, nameof(recurrentInit), generator, style);
         RegisterComponents();
     }
 

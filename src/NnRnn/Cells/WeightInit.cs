@@ -15,12 +15,16 @@ public static class WeightInit
     /// <param name="weight">The weight to fill.</param>
     /// <param name="scheme">xavier or kaiming.</param>
     /// <param name="generator">The generator to draw from (the global one when null).</param>
-    public static void Apply(Tensor weight, Initializer scheme, string paramName, Generator? generator = null)
+    /// <param name="style">Original: xavier is a real Glorot normal, as torch.nn.init.xavier_normal_ in the reference.</param>
+    public static void Apply(Tensor weight, Initializer scheme, string paramName, Generator? generator = null, InitStyle style = InitStyle.Documented)
     {
         using var _ = no_grad();
         var (fanIn, fanOut) = Fans(weight);
         switch (scheme)
         {
+            case Initializer.Xavier when style == InitStyle.Original:
+                weight.normal_(0, Math.Sqrt(2.0 / (fanIn + fanOut)), generator);
+                break;
             case Initializer.Xavier:
             {
                 // TorchSharp 0.107's nn.init.xavier_normal_ draws Glorot *uniform* values (U(±√3·σ),
@@ -57,6 +61,19 @@ public static class WeightInit
             bias.uniform_(-biasBound, biasBound, generator);
         }
         return linear;
+    }
+
+    /// <summary>
+    /// Redraws a square weight W as PyTorch's default Linear init would and returns expm(skew(W)): the
+    /// reference's RNN "orthogonal" V (its <c>_B</c> ignores the named draw, REFERENCE.md known defects).
+    /// </summary>
+    public static Tensor ExpmOfDefaultLinear(long n, Generator? generator)
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        double bound = 1 / Math.Sqrt(n);
+        var w = empty(n, n, float64).uniform_(-bound, bound, generator);
+        return NnRnn.Orthogonal.MatrixExponential.Expm(NnRnn.Orthogonal.Skew.FromFree(w)).to_type(float32).MoveToOuterDisposeScope();
     }
 
     /// <summary>An <c>nn.Embedding</c> redrawn from <paramref name="generator"/> with PyTorch's default N(0, 1).</summary>

@@ -50,7 +50,7 @@ public sealed class SyntheticTaskTraining(SyntheticTaskOptions options) : Traini
     public override void Build(RunGenerators generators)
     {
         cell = CellFactory.Create(options.CellSpec(task.InputSize) with { Generator = generators.Initialization });
-        model = Place(new PerStepReadoutModel(cell, task.Outputs, generator: generators.Initialization) { Mode = options.Unroll });
+        model = Place(new PerStepReadoutModel(cell, task.Outputs, generator: generators.Initialization, style: options.Init) { Mode = options.Unroll });
         optimizer = new RecurrentOptimizer(model, cell, options.OptimizerSettings());
         data = new Generator((ulong)options.RandomSeed);
         generators.Add("rng.data", data);
