@@ -39,6 +39,17 @@ public static class LearningCurveFigure
             h.LineWidth = 1.5f;
             h.LegendText = b.Label;
         }
+        // A few exploding updates (the vanilla RNN's loss reaches 10⁴ on the copy task) would squash every
+        // other curve to a line at 0: the vertical axis covers the 99th percentile of the finite means, and
+        // the baseline, with the rare points above it cut off (the seed's figures are cropped likewise).
+        var values = curves.SelectMany(c => c.Mean).Where(double.IsFinite).OrderBy(v => v).ToArray();
+        if (values.Length >= 100)
+        {
+            double low = Math.Min(values[0], baseline?.Value ?? values[0]);
+            double high = Math.Max(values[(int)(0.99 * (values.Length - 1))], baseline?.Value ?? double.MinValue);
+            if (values[^1] > high * 1.5 && high > low)
+                plot.Axes.SetLimitsY(Math.Min(0, low), high + 0.08 * (high - Math.Min(0, low)));
+        }
         // out of the curves' way: top right for falling curves (losses), bottom right for rising ones (accuracies)
         bool rising = curves.Count > 0 && curves[0].Mean.Length > 1 && curves[0].Mean[^1] > curves[0].Mean[0];
         plot.ShowLegend(rising ? Alignment.LowerRight : Alignment.UpperRight);
