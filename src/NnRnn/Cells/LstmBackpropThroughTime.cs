@@ -81,16 +81,12 @@ internal sealed class LstmBackpropThroughTime : autograd.MultiTensorFunction<Lst
             dA.MoveToOuterDisposeScope();
             gradC0 = dC0.MoveToOuterDisposeScope();
             using var first = dA[0];
-            var hPrevAll = hiddens[..(int)(steps - 1)].reshape(-1, n);
-            if (blas)
-            {
-                // dL/dU = Σ_t h_{t−1}ᵀ dG_t as one large product, as on the libtorch path below.
-                gradU = zeros(n, 4 * n, u.dtype, u.device).MoveToOuterDisposeScope();
-                if (steps > 1) Gemm.MultiplyInto(gradU, hPrevAll.t(), dA[1..].reshape(-1, 4 * n), beta: 0);
-                Gemm.MultiplyInto(gradU, h0.t(), first);
-            }
+            if (blas) gradU = RecurrentGradient(hiddens, h0, dA).MoveToOuterDisposeScope();
             else
+            {
+                var hPrevAll = hiddens[..(int)(steps - 1)].reshape(-1, n);
                 gradU = addmm(hPrevAll.t().mm(dA[1..].reshape(-1, 4 * n)), h0.t(), first, 1, 1).MoveToOuterDisposeScope();
+            }
             gradH0 = first.mm(u.t()).MoveToOuterDisposeScope();
             return new List<Tensor> { dA, gradU, gradH0, gradC0 };
         }
@@ -123,14 +119,22 @@ internal sealed class LstmBackpropThroughTime : autograd.MultiTensorFunction<Lst
                 dcNext = dc.MoveToOuterDisposeScope();
             }
             handOff.Dispose();
-            // dL/dU = Σ_t h_{t−1}ᵀ dG_t as one [N, (T−1)·B] × [(T−1)·B, 4N] product plus h_0ᵀ dG_0
             var dg0 = gradA[0];
-            gradU = zeros(n, 4 * n, u.dtype, u.device).MoveToOuterDisposeScope();
-            if (steps > 1) Gemm.MultiplyInto(gradU, hiddens[..(int)(steps - 1)].reshape(-1, n).t(), gradA[1..].reshape(-1, 4 * n), beta: 0);
-            Gemm.MultiplyInto(gradU, h0.t(), dg0);
+            gradU = RecurrentGradient(hiddens, h0, gradA).MoveToOuterDisposeScope();
             gradH0 = dg0.mm(w).MoveToOuterDisposeScope();
             gradC0 = (dcNext! * gates[0].narrow(1, 0, n)).MoveToOuterDisposeScope();
         }
         return new List<Tensor> { gradA, gradU, gradH0, gradC0 };
+    }
+
+    /// <summary>dL/dU = Σ_t h_{t−1}ᵀ dG_t as one [N, (T−1)·B] × [(T−1)·B, 4N] product through <see cref="Gemm"/> plus h_0ᵀ dG_0.</summary>
+    private static Tensor RecurrentGradient(Tensor hiddens, Tensor h0, Tensor gradA)
+    {
+        long steps = gradA.shape[0], n = h0.shape[1];
+        var gradU = zeros(n, 4 * n, gradA.dtype, gradA.device);
+        if (steps > 1) Gemm.MultiplyInto(gradU, hiddens[..(int)(steps - 1)].reshape(-1, n).t(), gradA[1..].reshape(-1, 4 * n), beta: 0);
+        using var first = gradA[0];
+        Gemm.MultiplyInto(gradU, h0.t(), first);
+        return gradU;
     }
 }

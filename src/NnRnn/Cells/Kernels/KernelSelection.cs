@@ -55,7 +55,7 @@ public static class KernelSelection
     /// </summary>
     public static bool UseElementwiseKernel(Tensor like)
     {
-        bool use = Enabled && ElementwiseEnabled && like.device_type == DeviceType.CPU && like.dtype is ScalarType.Float32 or ScalarType.Float64;
+        bool use = Enabled && like.device_type == DeviceType.CPU && like.dtype is ScalarType.Float32 or ScalarType.Float64;
         if (use) Interlocked.Increment(ref elementwiseRuns);
         return use;
     }
@@ -67,9 +67,6 @@ public static class KernelSelection
 
     /// <summary>Tests: treat every shape as large on this thread (the forward pass decides the path).</summary>
     [ThreadStatic] internal static bool ForceLargeOnThisThread;
-
-    /// <summary>Set false to keep large recurrences' element-wise work in libtorch (benchmarks time both).</summary>
-    public static bool ElementwiseEnabled { get; set; } = true;
 
     private static long smallRuns;
 
