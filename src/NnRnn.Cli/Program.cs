@@ -9,4 +9,6 @@ catch (NnRnn.Devices.LibTorchException e)
     Console.Error.WriteLine($"nnrnn: error: {e.Message}");
     return NnRnn.Cli.CommandLine.UsageError;
 }
+// Freed tensor memory stays in the heap between updates instead of being faulted in again (NativeHeap).
+NnRnn.Devices.NativeHeap.KeepFreedMemory();
 return NnRnn.Cli.App.Run(args);

@@ -20,7 +20,7 @@ public sealed record BenchmarkConfig(string Task, NetType Net, long Hidden, int 
 /// <summary>Timings of one configuration (field names are relied on by tooling).</summary>
 public sealed record BenchmarkResult(string task, string net, long nhid, int batch, int seq_len, int threads,
     string path, int repeats, double ms_median, double ms_min, double ms_mean, double timesteps_per_s, double? peak_rss_mb, string kernels = "libtorch",
-    string device = "cpu");
+    string device = "cpu", double? page_faults_per_update = null);
 
 /// <summary>
 /// Resident memory over a long run of updates (<c>nnrnn bench --soak</c>): after the warm-up, every
@@ -59,10 +59,12 @@ public static class UpdateBenchmark
         KernelSelection.Enabled = config.SmallKernels;
         long smallBefore = KernelSelection.SmallRuns, elementwiseBefore = KernelSelection.ElementwiseRuns;
         var device = Devices.ComputeDevice.Parse(config.Device);
+        long? faultsBefore = null;
         try
         {
             for (int i = 0; i < config.Warmup + config.Repeats; i++)
             {
+                if (i == config.Warmup) faultsBefore = PeakMemory.MinorFaults();
                 var watch = Stopwatch.StartNew();
                 using (var scope = NewDisposeScope()) update();
                 DevicePlacement.Synchronize(device);   // the update's kernels are done, not only queued
@@ -71,6 +73,7 @@ public static class UpdateBenchmark
             }
         }
         finally { KernelSelection.Enabled = enabled; }
+        double? faults = PeakMemory.MinorFaults() - faultsBefore is long f && times.Count > 0 ? Math.Round((double)f / times.Count, 1) : null;
         bool small = KernelSelection.SmallRuns > smallBefore;
         bool elementwise = KernelSelection.ElementwiseRuns > elementwiseBefore;
         times.Sort();
@@ -79,7 +82,7 @@ public static class UpdateBenchmark
             sequenceLength, config.Threads, fused ? "fused" : "autograd", times.Count,
             Math.Round(median, 3), Math.Round(times[0], 3), Math.Round(times.Average(), 3),
             Math.Round(sequenceLength * config.Batch / (median / 1000.0), 1), PeakMemory.PeakMb(),
-            small ? "small" : elementwise ? "blas+elementwise" : "libtorch", Devices.ComputeDevice.Name(device));
+            small ? "small" : elementwise ? "blas+elementwise" : "libtorch", Devices.ComputeDevice.Name(device), faults);
     }
 
     /// <summary>Runs <paramref name="updates"/> updates after the warm-up and samples the resident memory.</summary>
