@@ -16,6 +16,7 @@ public class SmallMatmulTests
     [InlineData(10, 128, 128)]
     [InlineData(10, 128, 512)]
     [InlineData(7, 64, 71)]
+    [InlineData(15, 20, 45)]
     public void Multiply_add_equals_libtorch_addmm(int rows, int k, int m)
     {
         using var scope = NewDisposeScope();
@@ -37,6 +38,25 @@ public class SmallMatmulTests
             double error = (y - expected).abs().max().to_type(ScalarType.Float64).item<double>();
             Assert.True(error <= 4 * k * eps * scale, $"{dtype} {rows}x{k}x{m}: error {error}, scale {scale}");
         }
+    }
+
+    [Theory]
+    [InlineData(10, 128, 512)]   // blocks of five rows
+    [InlineData(15, 24, 77)]     // five rows, leftover columns
+    [InlineData(12, 32, 40)]     // blocks of four
+    public void Row_blocking_does_not_change_the_bits(int rows, int k, int m)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(rows + k + m);
+        var x = randn(rows, k);
+        var w = randn(k, m);
+        var y0 = randn(rows, m);
+        var together = y0.clone();
+        SmallMatmul.MultiplyAdd<float>(TensorMemory.Of<float>(x), TensorMemory.Of<float>(w), TensorMemory.Of<float>(together), rows, k, m);
+        var byRow = y0.clone();
+        for (int r = 0; r < rows; r++)
+            SmallMatmul.MultiplyAdd<float>(TensorMemory.Of<float>(x[r]), TensorMemory.Of<float>(w), TensorMemory.Of<float>(byRow[r]), 1, k, m);
+        Assert.True(together.equal(byRow).all().item<bool>(), $"max difference {(together - byRow).abs().max().item<float>()}");
     }
 
     [Fact]
