@@ -1,4 +1,7 @@
 // nnrnn: a thin command-line layer over the NnRnn library.
+// libtorch's OpenMP threads wait passively (OpenMpWaiting) unless the user chose otherwise: set
+// before libgomp is loaded, i.e. before anything touches torch.
+NnRnn.Devices.OpenMpWaiting.PreferPassive();
 // NNRNN_LIBTORCH must be applied before the first torch call of the process (README, "GPU").
 try
 {

@@ -154,6 +154,22 @@ public class DeviceTests
     }
 
     [Fact]
+    public void OpenMp_threads_wait_passively_unless_the_user_chose()
+    {
+        string Waiting(Dictionary<string, string?> env)
+        {
+            env.TryAdd("OMP_WAIT_POLICY", null);
+            env.TryAdd("GOMP_SPINCOUNT", null);
+            var (code, stdout, stderr) = TestSupport.RunCliWith(env, "doctor");
+            Assert.True(code == 0, stderr);
+            return stdout.Split('\n').Single(l => l.StartsWith("openmp waiting:", StringComparison.Ordinal))["openmp waiting:".Length..].Trim();
+        }
+        Assert.Equal("OMP_WAIT_POLICY=PASSIVE", Waiting(new()));
+        Assert.Equal("OMP_WAIT_POLICY=active", Waiting(new() { ["OMP_WAIT_POLICY"] = "active" }));
+        Assert.Equal("GOMP_SPINCOUNT=1000", Waiting(new() { ["GOMP_SPINCOUNT"] = "1000" }));
+    }
+
+    [Fact]
     public void A_missing_libtorch_folder_is_one_line_naming_the_variable()
     {
         var missing = Path.Combine(TestSupport.TempDir(), "torch", "lib");

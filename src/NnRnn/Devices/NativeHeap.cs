@@ -13,7 +13,7 @@ namespace NnRnn.Devices;
 public static class NativeHeap
 {
     // glibc <malloc.h>
-    private const int M_TRIM_THRESHOLD = -1, M_MMAP_THRESHOLD = -3;
+    private const int M_TRIM_THRESHOLD = -1, M_MMAP_THRESHOLD = -3, M_MMAP_MAX = -4;
 
     /// <summary>Blocks up to this size come from the heap, never from their own mmap (glibc's
     /// largest allowed value on 64-bit: HEAP_MAX_SIZE / 2).</summary>
@@ -34,7 +34,12 @@ public static class NativeHeap
         try
         {
             // The trim threshold first: setting either one turns glibc's adaptive thresholds off.
-            return mallopt(M_TRIM_THRESHOLD, TrimThresholdBytes) == 1 && mallopt(M_MMAP_THRESHOLD, MmapThresholdBytes) == 1;
+            bool ok = mallopt(M_TRIM_THRESHOLD, TrimThresholdBytes) == 1 && mallopt(M_MMAP_THRESHOLD, MmapThresholdBytes) == 1;
+            // Blocks above 32 MB (psMNIST's [T, B, N] buffers: 160 MB at N = 512) would still get an
+            // mmap of their own, faulted in and zeroed every update (650 MB a psMNIST update): with no
+            // mmap at all they come from the heap too and are reused.
+            if (ok && Environment.GetEnvironmentVariable("NNRNN_NATIVE_HEAP") != "mmap") ok = mallopt(M_MMAP_MAX, 0) == 1;
+            return ok;
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {

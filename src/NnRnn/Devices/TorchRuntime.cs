@@ -71,6 +71,8 @@ public sealed record TorchRuntime(string TorchSharpVersion, string BuiltForLibTo
         yield return ("cuda", CudaLibTorch ? (CudaDevices > 0 ? "available" : "CUDA libtorch, no device visible") : "no (CPU-only libtorch)");
         yield return ("cuda devices", CudaDevices == 0 ? "0" : $"{CudaDevices}: {string.Join("; ", DeviceNames.Select((n, i) => $"cuda:{i} {n}"))}");
         yield return ("threads", Threads.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        yield return ("openmp waiting", Environment.GetEnvironmentVariable("GOMP_SPINCOUNT") is { } spin ? $"GOMP_SPINCOUNT={spin}"
+            : Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is { } policy ? $"OMP_WAIT_POLICY={policy}" : "libgomp's default (spin, then sleep)");
         // CPU products only (src/NnRnn/Blas): NNRNN_GEMM chooses, auto measures both per shape
         yield return ("blas", Blas.Gemm.OpenBlasLibrary is { } blas
             ? $"NNRNN_GEMM={Blas.Gemm.Backend.ToString().ToLowerInvariant()}: OpenBLAS {blas} or libtorch, per shape"
