@@ -2,6 +2,8 @@
 // libtorch's OpenMP threads wait passively (OpenMpWaiting) unless the user chose otherwise: set
 // before libgomp is loaded, i.e. before anything touches torch.
 NnRnn.Devices.OpenMpWaiting.PreferPassive();
+// Large tensors in huge pages (NativeHeap.PreferHugePages): also read when libtorch first allocates.
+NnRnn.Devices.NativeHeap.PreferHugePages();
 // NNRNN_LIBTORCH must be applied before the first torch call of the process (README, "GPU").
 try
 {

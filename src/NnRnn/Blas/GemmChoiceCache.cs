@@ -16,7 +16,9 @@ internal static class GemmChoiceCache
 
     public static GemmBackend GetOrMeasure((long M, long N, long K, bool Ta, bool Tb, int Threads) shape, Func<GemmBackend> measure)
     {
-        string key = $"{Cpu()}|{shape.M}x{shape.K}x{shape.N}|{(shape.Ta ? 'T' : 'N')}{(shape.Tb ? 'T' : 'N')}|{shape.Threads}";
+        // "m2": the paired-ratio measurement; choices timed by the earlier protocol (each library's
+        // best time, easily skewed by other work) are measured again.
+        string key = $"m2|{Cpu()}|{shape.M}x{shape.K}x{shape.N}|{(shape.Ta ? 'T' : 'N')}{(shape.Tb ? 'T' : 'N')}|{shape.Threads}";
         lock (Gate)
         {
             var choices = Read();
