@@ -24,7 +24,9 @@ for seed in $seeds; do
         --dataset fashion-mnist --data-dir "$fashion" --permute --no-shuffle --epochs "$PSMNIST_EPOCHS" \
         --limit-train "$PSMNIST_TRAIN" --val-size "$PSMNIST_VAL" --limit-test "$PSMNIST_VAL" \
         --random-seed "$seed" --threads 1 --out "$tmp/run" > "$tmp/stdout" 2>&1 \
+        || [ "$(tail -n +2 "$tmp/run/metrics.csv" 2>/dev/null | wc -l)" = "$PSMNIST_EPOCHS" ] \
         || { echo "ours $m $seed failed: $(tail -2 "$tmp/stdout")" >&2; rm -rf "$tmp"; continue; }
+      # a run whose every epoch exploded trains to the end but has no best model, so no test: kept, test NaN
       python3 "$root/scripts/fidelity/psmnist_to_csv.py" ours "$tmp/run" "$PSMNIST_TRAIN" > "$tmp/csv"
     fi
     [ "$(wc -l < "$tmp/csv")" -gt 1 ] && mv "$tmp/csv" "$csv" && echo "psmnist $impl $m $seed done $(date +%T)"

@@ -8,7 +8,10 @@ import csv, json, re, sys
 impl, run, train = sys.argv[1], sys.argv[2], int(sys.argv[3])
 print("epoch,train_loss,valid_accuracy,test_accuracy")
 if impl == "ours":
-    test = json.load(open(run + "/summary.json"))["test_accuracy"]
+    try:   # no test when every epoch exploded (ours keeps no exploded model as the best one)
+        test = json.load(open(run + "/summary.json"))["test_accuracy"]
+    except (OSError, KeyError):
+        test = float("nan")
     for r in csv.DictReader(open(run + "/metrics.csv")):
         print("%s,%s,%s,%r" % (r["epoch"], r["train_loss"], r["valid_accuracy"], test))
 else:

@@ -37,16 +37,17 @@ public sealed class FidelityEpochTests : IDisposable
     {
         Write("ours", "nnRNN-400.csv", "epoch,train_loss,valid_accuracy,test_accuracy\n1,2.0,0.5,0.6\n2,1.0,0.7,0.6\n");
         Write("ours", "nnRNN-401.csv", "epoch,train_loss,valid_accuracy,test_accuracy\n1,3.0,0.4,0.8\n2,1.5,0.6,0.8\n3,1.2,0.65,0.8\n");
+        Write("ours", "nnRNN-402.csv", "epoch,train_loss,valid_accuracy,test_accuracy\n1,4.0,0.1,nan\n");   // exploded: no test
         Write("ours", "nnRNN-orth-400.csv", "epoch,train_loss,valid_accuracy,test_accuracy\n1,9,9,9\n");   // another model
         var runs = EpochRuns.Read(Path.Combine(dir, "psmnist", "ours"), "nnRNN", "ours");
-        Assert.Equal([400, 401], runs.BySeed.Keys.Order());
-        Assert.Equal([2.0, 3.0], runs.At("train_loss", 1));
-        Assert.Equal([1.0, 1.2], runs.At("train_loss", 0));            // each seed's last epoch
+        Assert.Equal([400, 401, 402], runs.BySeed.Keys.Order());
+        Assert.Equal([2.0, 3.0, 4.0], runs.At("train_loss", 1));
+        Assert.Equal([1.0, 1.2, 4.0], runs.At("train_loss", 0));       // each seed's last epoch
         Assert.Equal([2.0, 1.5], runs.At("train_loss", -1));           // one before the last
         var (mean, se) = runs.MeanCurve("valid_accuracy");
-        Assert.Equal(2, mean.Length);                                   // the epochs every seed has
-        Assert.Equal(0.45, mean[0], 1e-12);
-        Assert.Equal(0.05, se[0], 1e-12);                               // sd 0.0707 / √2
+        Assert.Single(mean);                                            // the epochs every seed has
+        Assert.Equal(1.0 / 3, mean[0], 1e-12);                          // (0.5 + 0.4 + 0.1) / 3
+        Assert.Equal(Math.Sqrt(0.26 / 3 / 2 / 3), se[0], 1e-12);        // Σ(x − m)² = 0.26/3, n − 1 = 2, √n
         Assert.Equal("0.700 ± 0.100 (0.600–0.800)", EpochReport.Summary(runs.At("test_accuracy", 0)));
         Assert.Equal("–", EpochReport.Summary([]));
     }

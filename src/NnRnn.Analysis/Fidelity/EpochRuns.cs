@@ -12,10 +12,13 @@ public sealed record EpochRuns(string Model, string Implementation, IReadOnlyDic
     public IReadOnlyDictionary<int, double[]> Column(string name)
         => BySeed.Where(s => s.Value.ContainsKey(name)).ToDictionary(s => s.Key, s => s.Value[name]);
 
-    /// <summary>Per seed, the value at epoch <paramref name="epoch"/> (1-based; ≤ 0 counts from the end: 0 is the last).</summary>
+    /// <summary>
+    /// Per seed, the value at epoch <paramref name="epoch"/> (1-based; ≤ 0 counts from the end: 0 is the last).
+    /// NaN values are left out (ours has no test value when every epoch exploded).
+    /// </summary>
     public double[] At(string column, int epoch)
         => Column(column).Values.Where(v => v.Length > 0 && (epoch <= 0 ? v.Length + epoch > 0 : v.Length >= epoch))
-                                .Select(v => v[epoch <= 0 ? v.Length - 1 + epoch : epoch - 1]).ToArray();
+                                .Select(v => v[epoch <= 0 ? v.Length - 1 + epoch : epoch - 1]).Where(x => !double.IsNaN(x)).ToArray();
 
     /// <summary>Per epoch, the mean over seeds and its standard error (over the epochs every seed has).</summary>
     public (double[] Mean, double[] StandardError) MeanCurve(string column)
