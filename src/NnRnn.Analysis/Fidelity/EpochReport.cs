@@ -63,5 +63,6 @@ public static class EpochReport
         return $"{F(m)} ± {(double.IsNaN(se) ? "–" : F(se))} ({F(xs.Min())}–{F(xs.Max())})";
     }
 
-    private static string F(double x) => x.ToString(Math.Abs(x) >= 10 ? "0.00" : "0.000", CultureInfo.InvariantCulture);
+    // exploding runs (RNN) reach 10¹²: those in scientific notation
+    private static string F(double x) => x.ToString(Math.Abs(x) >= 1e4 ? "0.0e0" : Math.Abs(x) >= 10 ? "0.00" : "0.000", CultureInfo.InvariantCulture);
 }
