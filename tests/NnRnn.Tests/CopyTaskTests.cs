@@ -44,6 +44,27 @@ public class CopyTaskTests
     }
 
     [Fact]
+    public void Symbols_are_uniform_over_the_eight_labels_as_the_reference_draws_them()
+    {
+        // copytask.py: ind = np.random.randint(8, size=c), symbol = items[ind] with items = 1..8: each of
+        // the 8 symbols with probability 1/8, independently (the layout is the test above)
+        using var scope = NewDisposeScope();
+        var task = new CopyTask(5, labels: 8, copyLength: 10);
+        using var g = new Generator(3);
+        var (x, _) = task.Batch(2000, g);
+        var symbols = x.squeeze(2)[..10].to_type(ScalarType.Int64).flatten();
+        var counts = symbols.bincount(null, 10).data<long>().ToArray();
+        Assert.Equal(0, counts[0]);
+        Assert.Equal(0, counts[9]);
+        double n = 20_000, p = 1.0 / 8, sigma = Math.Sqrt(n * p * (1 - p));
+        for (int s = 1; s <= 8; s++) Assert.InRange(counts[s], n * p - 5 * sigma, n * p + 5 * sigma);
+        // neighbouring symbols independent: P(equal) = 1/8
+        var same = symbols.reshape(10, 2000)[1..].eq(symbols.reshape(10, 2000)[..^1]).sum().item<long>();
+        double m = 9 * 2000, sd = Math.Sqrt(m * p * (1 - p));
+        Assert.InRange(same, m * p - 5 * sd, m * p + 5 * sd);
+    }
+
+    [Fact]
     public void Onehot_and_variable_delay()
     {
         using var scope = NewDisposeScope();

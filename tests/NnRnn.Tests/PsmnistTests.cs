@@ -96,7 +96,7 @@ public class PsmnistTests
         Assert.Equal((50, 10, 9), (data.TrainCount, data.ValidCount, data.TestCount));
         var all = cat(new[] { data.TrainIndices, data.ValidIndices }).sort().Values;
         Assert.True(Same(all, arange(60, dtype: ScalarType.Int64)), "train and validation partition the file");
-        Assert.True(Same(data.ValidIndices, SequentialMnist.SplitOrder(60)[50..]));
+        Assert.True(Same(data.ValidIndices, SequentialMnist.SplitOrder(60, 4)[50..]));
 
         // the same split with --permute and whatever the global seed; limits cut train and test only
         manual_seed(77);
@@ -108,7 +108,7 @@ public class PsmnistTests
 
         using var sized = new SequentialMnist(Images(60, 4), Labels(60), Images(9, 4), Labels(9), permute: false, validationSize: 7, limitTrain: 500);
         Assert.Equal((53, 7), (sized.TrainCount, sized.ValidCount));
-        Assert.True(Same(sized.ValidIndices, SequentialMnist.SplitOrder(60)[53..]));
+        Assert.True(Same(sized.ValidIndices, SequentialMnist.SplitOrder(60, 4)[53..]));
 
         Assert.Equal(new long[] { 3, 3, 3, 1 }, data.Batches(SequentialMnistSplit.Validation, 3).Select(b => b.Target.shape[0]));
 

@@ -42,8 +42,15 @@ public static class FidelityReport
                 var (u, _, p) = MannWhitney.Test(a, b);
                 tests.Add($"| {ours.Model} | {label} | {a.Length} vs {b.Length} | {u:0.#} | {p:0.###}{(p < 0.05 ? " **differ**" : "")} |");
             }
+            int n1 = ours.WindowMedians(1, 50).Length, n2 = original.WindowMedians(1, 50).Length;
+            if (n1 > 0 && n2 > 0)
+            {
+                // slow starts are counts, not medians: Fisher's exact test on the 2×2 table
+                double p = FisherExact.TwoSided(ours.SlowStarts, n1 - ours.SlowStarts, original.SlowStarts, n2 - original.SlowStarts);
+                tests.Add($"| {ours.Model} | slow starts (Fisher's exact) | {ours.SlowStarts}/{n1} vs {original.SlowStarts}/{n2} | – | {p:0.###}{(p < 0.05 ? " **differ**" : "")} |");
+            }
         }
-        sb.AppendLine().AppendLine("Mann–Whitney U (ours' U against the original) on the per-seed window medians:").AppendLine();
+        sb.AppendLine().AppendLine("Mann–Whitney U (ours' U against the original) on the per-seed window medians; slow-start counts by Fisher's exact test:").AppendLine();
         sb.AppendLine("| model | window | seeds (ours vs original) | U | p (two-sided) |").AppendLine("|---|---|---|---|---|");
         foreach (var t in tests) sb.AppendLine(t);
         CurvesFigure.Save(figurePath, task, pairs);

@@ -69,6 +69,10 @@ public sealed class RecurrentOptimizer : IDisposable
         {
             using var scope = NewDisposeScope();
             GradientNorm = withGradient.Length == 0 ? 0 : stack(withGradient.Select(p => p.grad!.norm().to_type(ScalarType.Float64))).norm().item<double>();
+            // a float32 norm overflows once the gradients pass ~1e19 while every gradient is still finite
+            // (an exploding RNN, which the reference trains on): measure again in float64 before calling it diverged
+            if (!double.IsFinite(GradientNorm))
+                GradientNorm = stack(withGradient.Select(p => p.grad!.to_type(ScalarType.Float64).norm())).norm().item<double>();
         }
     }
 

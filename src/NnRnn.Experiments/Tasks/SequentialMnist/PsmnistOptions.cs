@@ -42,6 +42,9 @@ public sealed record PsmnistOptions : RunOptions
     /// <summary>Test on at most this many test images (the first ones); null: all.</summary>
     [JsonPropertyName("limit-test"), Description("test on the first N test images only")] public int? LimitTest { get; init; }
 
+    /// <summary>Train every epoch in the split's order (the reference's sMNIST.py: shuffle=False) instead of reshuffling.</summary>
+    [JsonPropertyName("no-shuffle"), Description("train every epoch in the split's order, as the reference's sMNIST.py does (default: reshuffle every epoch)")] public bool NoShuffle { get; init; }
+
     /// <summary>Also save the model every this many epochs (model_epochK.pt); 0: never.</summary>
     [JsonPropertyName("save-freq"), Description("also save the model every K epochs (model_epochK.pt; 0: never)")] public int SaveFreq { get; init; }
 

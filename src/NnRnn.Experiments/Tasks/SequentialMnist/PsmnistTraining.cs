@@ -17,7 +17,8 @@ namespace NnRnn.Experiments.Tasks;
 /// <c>--save-freq</c> epochs; summary.json has the best model's test loss and accuracy.
 /// <para>
 /// Batches are reshuffled every epoch by a generator seeded with <c>--random-seed</c> (the last
-/// batch of an epoch may be smaller). train_loss is the epoch's mean cross-entropy over its images
+/// batch of an epoch may be smaller); with <c>--no-shuffle</c> every epoch trains in the split's
+/// order, as the reference's sMNIST.py does. train_loss is the epoch's mean cross-entropy over its images
 /// as they were trained (without nnRNN's δ penalty, so it compares with valid_loss); validation
 /// and test losses are the mean cross-entropy of the model after the epoch. The best epoch has
 /// the highest validation accuracy, ties going to the lower validation loss.
@@ -142,7 +143,9 @@ public sealed class PsmnistTraining(PsmnistOptions options) : TrainingTask<Psmni
         epochWatch = Stopwatch.StartNew();
         epochStart!.Dispose();
         epochStart = shuffle!.get_state();
-        order = randperm(Data.TrainCount, generator: shuffle, dtype: ScalarType.Int64);
+        // --no-shuffle: the split's order every epoch, as the reference's DataLoader(shuffle=False)
+        order = options.NoShuffle ? arange(Data.TrainCount, dtype: ScalarType.Int64)
+                                  : randperm(Data.TrainCount, generator: shuffle, dtype: ScalarType.Int64);
     }
 
     /// <summary>

@@ -8,12 +8,12 @@ namespace NnRnn.Experiments.Tasks;
 /// (Permuted) sequential MNIST (paper §5.2): each image is read one pixel per step (rows·cols
 /// steps, input size 1, pixels in [0, 1]) and classified from the state after the last pixel.
 /// <para>
-/// The training file is split into train and validation by a fixed permutation
-/// (<see cref="SplitSeed"/>): validation is the last <c>validationSize</c> images of that
-/// permutation, train the rest in permutation order. <c>--permute</c> reorders the pixels of every
-/// image by one fixed permutation (<see cref="PermutationSeed"/>, the reference's seed). Both are
-/// drawn from their own generators, so they depend neither on <c>--random-seed</c> nor on each
-/// other (the split is the same with and without <c>--permute</c>).
+/// Pixel order and split are drawn as the reference's sMNIST.py draws them, from one numpy
+/// <c>RandomState(1234)</c> (<see cref="NumpyRandomState"/>): first <c>order = permutation(pixels)</c>,
+/// then <c>R = permutation(n)</c>; validation is the last <c>validationSize</c> images of R, train the
+/// rest in R's order. <c>--permute</c> reorders the pixels of every image by <c>order</c>; the order is
+/// drawn either way, so the split does not depend on <c>--permute</c> (the reference has no split
+/// without it) nor on <c>--random-seed</c>.
 /// </para>
 /// <para>
 /// <c>limitTrain</c> keeps the first N images of the train part (after the split), so the
@@ -23,11 +23,8 @@ namespace NnRnn.Experiments.Tasks;
 /// </summary>
 public sealed class SequentialMnist : IDisposable
 {
-    /// <summary>Seed of the pixel permutation (the reference's 1234).</summary>
-    public const ulong PermutationSeed = 1234;
-
-    /// <summary>Seed of the train/validation split.</summary>
-    public const ulong SplitSeed = 1234;
+    /// <summary>Seed of the numpy generator that draws the pixel permutation, then the split (the reference's 1234).</summary>
+    public const uint PermutationSeed = 1234;
 
     /// <summary>The validation size for a 60k training file (the paper's 50k/10k split).</summary>
     public const int StandardValidationSize = 10_000;
@@ -72,7 +69,7 @@ public sealed class SequentialMnist : IDisposable
         Pixels = (int)trainImages.shape[1];
         permutation = permute ? FixedPermutation(Pixels) : null;
 
-        using var split = SplitOrder(n);
+        using var split = SplitOrder(n, Pixels);
         int trainPart = n - valid;
         int trainCount = Math.Min(trainPart, limitTrain ?? int.MaxValue);
         trainIndices = split[..trainCount].clone();
@@ -121,18 +118,19 @@ public sealed class SequentialMnist : IDisposable
     /// <summary>A sixth of the training file, at most <see cref="StandardValidationSize"/> (at least 1).</summary>
     public static int DefaultValidationSize(int trainFileCount) => Math.Max(1, Math.Min(StandardValidationSize, trainFileCount / 6));
 
-    /// <summary>The fixed pixel permutation: randperm(pixels) from a generator seeded <see cref="PermutationSeed"/>.</summary>
+    /// <summary>The fixed pixel permutation: numpy's <c>RandomState(1234).permutation(pixels)</c>.</summary>
     public static Tensor FixedPermutation(int pixels)
-    {
-        using var g = new Generator(PermutationSeed);
-        return randperm(pixels, generator: g, dtype: ScalarType.Int64);
-    }
+        => tensor(new NumpyRandomState(PermutationSeed).Permutation(pixels), dtype: ScalarType.Int64);
 
-    /// <summary>The order that splits a training file of <paramref name="count"/> images (seeded <see cref="SplitSeed"/>).</summary>
-    public static Tensor SplitOrder(int count)
+    /// <summary>
+    /// The order that splits a training file of <paramref name="count"/> images: the generator's second
+    /// draw, <c>permutation(count)</c>, after <c>permutation(pixels)</c> (sMNIST.py's R).
+    /// </summary>
+    public static Tensor SplitOrder(int count, int pixels)
     {
-        using var g = new Generator(SplitSeed);
-        return randperm(count, generator: g, dtype: ScalarType.Int64);
+        var rng = new NumpyRandomState(PermutationSeed);
+        rng.Permutation(pixels);
+        return tensor(rng.Permutation(count), dtype: ScalarType.Int64);
     }
 
     /// <summary>
