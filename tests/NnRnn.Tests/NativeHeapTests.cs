@@ -5,8 +5,8 @@ namespace NnRnn.Tests;
 
 /// <summary>
 /// The CLI keeps freed native memory in the heap (<see cref="NnRnn.Devices.NativeHeap"/>): after the
-/// warm-up, a copy-task update must fault far fewer fresh pages in than with glibc's own thresholds
-/// (NNRNN_NATIVE_HEAP=default), which return the update's blocks to the kernel every time.
+/// warm-up, a copy-task update must fault in fewer pages than one of its buffers holds, and psMNIST's
+/// large buffers come in huge pages.
 /// </summary>
 public class NativeHeapTests
 {
@@ -14,10 +14,12 @@ public class NativeHeapTests
     public void Updates_reuse_freed_memory_instead_of_faulting_pages_in()
     {
         if (!OperatingSystem.IsLinux()) return;   // /proc/self/stat and glibc's mallopt
-        double Faults(string heap) => FaultsPerUpdate(new() { ["NNRNN_NATIVE_HEAP"] = heap }, "--net-type", "RNN", "--warmup", "10", "--repeats", "20");
-        double kept = Faults("keep"), glibc = Faults("default");
-        Assert.True(glibc > 100, $"glibc's thresholds: {glibc} faults per update (expected the copy task's buffers to be faulted in every update)");
-        Assert.True(kept < glibc / 4, $"faults per update: {kept} with the heap kept, {glibc} with glibc's thresholds");
+        // A copy-task RNN update (T + 20 = 220 steps, batch 10, N = 128) allocates several [T, B, N]
+        // buffers of 275 pages each. With the heap kept they are reused: measured 10-20 faults per update
+        // here, 119 with the suite running beside it. glibc's adaptive thresholds gave anywhere from
+        // 15 to 740 (they settle differently from run to run), so they are not compared against.
+        double kept = FaultsPerUpdate(new() { ["NNRNN_NATIVE_HEAP"] = null }, "--net-type", "RNN", "--warmup", "40", "--repeats", "60");
+        Assert.True(kept < 275, $"{kept} page faults per update with the heap kept (one [T, B, N] buffer is 275 pages)");
     }
 
     [Fact]
