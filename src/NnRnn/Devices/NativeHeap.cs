@@ -62,18 +62,13 @@ public static class NativeHeap
         {
             const string thp = "/sys/kernel/mm/transparent_hugepage/enabled";
             if (!File.Exists(thp) || File.ReadAllText(thp).Contains("[never]", StringComparison.Ordinal)) return false;
-            if (setenv("THP_MEM_ALLOC_ENABLE", "1", 0) != 0) return false;   // the C environment libtorch reads
-            Environment.SetEnvironmentVariable("THP_MEM_ALLOC_ENABLE", "1");
-            return true;
         }
-        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return false;
         }
+        return NativeEnvironment.Set("THP_MEM_ALLOC_ENABLE", "1");   // the C environment libtorch reads
     }
-
-    [DllImport("libc", EntryPoint = "setenv")]
-    private static extern int setenv([MarshalAs(UnmanagedType.LPUTF8Str)] string name, [MarshalAs(UnmanagedType.LPUTF8Str)] string value, int overwrite);
 
     [DllImport("libc", EntryPoint = "mallopt")]
     private static extern int mallopt(int param, int value);

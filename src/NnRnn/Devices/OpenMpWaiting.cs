@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace NnRnn.Devices;
 
 /// <summary>
@@ -21,19 +19,6 @@ public static class OpenMpWaiting
             return false;
         if (TorchRuntime.MappedLibraries().Any(p => Path.GetFileName(p).StartsWith("libgomp", StringComparison.Ordinal)))
             return false;
-        try
-        {
-            // .NET's Environment.SetEnvironmentVariable does not reach the C environment libgomp reads.
-            if (setenv("OMP_WAIT_POLICY", "PASSIVE", 0) != 0) return false;
-            Environment.SetEnvironmentVariable("OMP_WAIT_POLICY", "PASSIVE");   // child processes (sweep workers) too
-            return true;
-        }
-        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
-        {
-            return false;
-        }
+        return NativeEnvironment.Set("OMP_WAIT_POLICY", "PASSIVE");
     }
-
-    [DllImport("libc", EntryPoint = "setenv")]
-    private static extern int setenv([MarshalAs(UnmanagedType.LPUTF8Str)] string name, [MarshalAs(UnmanagedType.LPUTF8Str)] string value, int overwrite);
 }
