@@ -3,7 +3,6 @@ using NnRnn.Nonlinearities;
 using NnRnn.Cells;
 using NnRnn.Experiments.Tasks;
 using NnRnn.Experiments.Training;
-using NnRnn.Experiments.Tasks;
 using NnRnn.Experiments.Runs;
 using NnRnn.Experiments.Models;
 using TorchSharp;

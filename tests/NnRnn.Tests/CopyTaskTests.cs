@@ -4,7 +4,6 @@ using NnRnn.Cells;
 using System.Text.Json;
 using NnRnn.Experiments.Tasks;
 using NnRnn.Experiments.Training;
-using NnRnn.Experiments.Tasks;
 using NnRnn.Experiments.Runs;
 using NnRnn.Experiments.Models;
 using TorchSharp;

@@ -115,12 +115,11 @@ public class DeviceTests
 
     private static string[] TorchPackages(string project, params string[] properties)
     {
-        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "msbuild", project, "-getItem:PackageReference" }.Concat(properties)) psi.ArgumentList.Add(a);
-        using var p = System.Diagnostics.Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, output);
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet");
+        // evaluation only, in this process: no build nodes shared with the build that runs the tests
+        foreach (var a in new[] { "msbuild", project, "-getItem:PackageReference", "-nodeReuse:false", "-maxCpuCount:1" }.Concat(properties)) psi.ArgumentList.Add(a);
+        var (code, output, error) = ChildProcess.Run(psi);
+        Assert.True(code == 0, output + error);
         using var json = System.Text.Json.JsonDocument.Parse(output);
         return json.RootElement.GetProperty("Items").GetProperty("PackageReference").EnumerateArray()
             .Select(i => i.GetProperty("Identity").GetString()!).Where(n => n.StartsWith("TorchSharp", StringComparison.Ordinal)).ToArray();

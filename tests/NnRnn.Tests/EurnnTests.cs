@@ -5,7 +5,6 @@ using NnRnn.Nonlinearities;
 using NnRnn.Optim;
 using NnRnn.Experiments.Tasks;
 using NnRnn.Experiments.Training;
-using NnRnn.Experiments.Tasks;
 using NnRnn.Experiments.Runs;
 using NnRnn.Experiments.Models;
 using TorchSharp;

@@ -66,11 +66,8 @@ internal sealed class HostileSandbox : IDisposable
         psi.Environment.Remove("NNRNN_DEBUG");
         psi.ArgumentList.Add(TestSupport.CliDll);
         foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(60_000)) { p.Kill(true); throw new TimeoutException("nnrnn did not finish"); }
-        return (p.ExitCode, stderr.Result, stdout.Result);
+        var (code, stdout, stderr) = ChildProcess.Run(psi);
+        return (code, stderr, stdout);
     }
 
     public void Dispose()

@@ -40,8 +40,8 @@ public sealed class KillAndResumeSoakTests(ITestOutputHelper output) : IDisposab
         var timed = Stopwatch.StartNew();
         using (var probe = Start([.. Arguments, "--out", temp.File("timed")]))
         {
-            probe.WaitForExit();
-            Assert.True(probe.ExitCode == 0, probe.StandardError.ReadToEnd());
+            var (code, _, err) = probe.Finish();
+            Assert.True(code == 0, err);
         }
         int span = Math.Max(200, (int)(timed.ElapsedMilliseconds / 3));   // a third of a run: most kills land before the end
         var dir = temp.File("killed");
@@ -63,15 +63,13 @@ public sealed class KillAndResumeSoakTests(ITestOutputHelper output) : IDisposab
                 if (!process.WaitForExit(delay))
                 {
                     process.Kill();   // SIGKILL
-                    process.WaitForExit();
                     kills++;
                     how.Add($"{(resume ? "resume" : "start")} killed after {delay} ms: {string.Join(' ', Directory.Exists(dir) ? Directory.GetFiles(dir).Select(Path.GetFileName) : [])}");
                     continue;
                 }
             }
-            else process.WaitForExit();
-            var err = process.StandardError.ReadToEnd();
-            Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {err}");
+            var (exit, _, error) = process.Finish();
+            Assert.True(exit == 0, $"exit {exit}: {error}");
         }
         foreach (var line in how) output.WriteLine(line);
         output.WriteLine($"{kills} kills, {starts} starts, {budget.Elapsed.TotalSeconds:F1} s (an uninterrupted run: {timed.ElapsedMilliseconds} ms)");
@@ -80,16 +78,13 @@ public sealed class KillAndResumeSoakTests(ITestOutputHelper output) : IDisposab
         Assert.Equal(Summary(whole), Summary(dir));
     }
 
-    private static Process Start(string[] args)
+    private static ChildProcess Start(string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo("dotnet");
         psi.ArgumentList.Add(TestSupport.CliDll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment[CheckpointFiles.PauseVariable] = "15";
-        var process = Process.Start(psi)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        return process;
+        return ChildProcess.Start(psi);
     }
 
     private static string[] Rows(string dir)

@@ -2,7 +2,6 @@ using NnRnn.Cells;
 using NnRnn.Optim;
 using NnRnn.Experiments.Tasks;
 using NnRnn.Experiments.Training;
-using NnRnn.Experiments.Tasks;
 using NnRnn.Experiments.Runs;
 using NnRnn.Experiments.Models;
 using TorchSharp;

@@ -5,7 +5,6 @@ using NnRnn.Cells;
 using NnRnn.Experiments.Tasks;
 using NnRnn.Tests.Data;
 using NnRnn.Experiments.Training;
-using NnRnn.Experiments.Tasks;
 using NnRnn.Experiments.Runs;
 using NnRnn.Experiments.Models;
 using TorchSharp;
@@ -150,7 +149,7 @@ public class PsmnistTests
         var options = Small(root.Path);
         var whole = Path.Combine(root.Path, "whole");
         var pieces = Path.Combine(root.Path, "pieces");
-        var summary = (PsmnistSummary)Trainer.Run(options, whole, new RunControl(every));
+        var summary = (PsmnistSummary?)Trainer.Run(options, whole, new RunControl(every));
         Assert.NotNull(summary);
 
         Assert.Null(Trainer.Run(options, pieces, new RunControl(every, stops[0])));

@@ -91,10 +91,10 @@ public class ResumeTests
         {
             Assert.Equal(0, TestSupport.RunCli(args.Concat(new[] { "--out", whole }).ToArray()).Code);
 
-            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            var psi = new ProcessStartInfo("dotnet");
             psi.ArgumentList.Add(TestSupport.CliDll);
             foreach (var a in args.Concat(new[] { "--out", killed })) psi.ArgumentList.Add(a);
-            using (var p = Process.Start(psi)!)
+            using (var p = ChildProcess.Start(psi))
             {
                 var metrics = Path.Combine(killed, "metrics.csv");
                 var watch = Stopwatch.StartNew();
@@ -103,7 +103,6 @@ public class ResumeTests
                     Thread.Sleep(5);
                 Assert.False(p.HasExited, "the run finished before it could be killed");
                 p.Kill();   // SIGKILL on Linux
-                p.WaitForExit();
             }
             Assert.False(File.Exists(Path.Combine(killed, "summary.json")));
             var (code, _, stderr) = TestSupport.RunCli("copytask", "--resume", killed, "--checkpoint-every", "3");

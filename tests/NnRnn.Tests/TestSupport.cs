@@ -20,17 +20,13 @@ internal static class TestSupport
     /// <summary><see cref="RunCli"/> with environment variables set (null removes one).</summary>
     public static (int Code, string Out, string Err) RunCliWith(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo("dotnet");
         foreach (var (name, value) in environment)
             if (value is null) psi.Environment.Remove(name);
             else psi.Environment[name] = value;
         psi.ArgumentList.Add(CliDll);
         foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(120_000)) { p.Kill(true); throw new TimeoutException("nnrnn did not finish"); }
-        return (p.ExitCode, stdout.Result, stderr.Result);
+        return ChildProcess.Run(psi);
     }
 
     public static string TempDir()

@@ -114,14 +114,10 @@ public sealed class RunStoreTests : IDisposable
     {
         var db = temp.File("runs.db");
         var dir = temp.File("killed");
-        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo("dotnet");
         foreach (var a in new[] { TestSupport.CliDll, "copytask", "--nhid", "6", "--T", "3", "--steps", "1000000", "--out", dir, "--store", db })
             psi.ArgumentList.Add(a);
-        using var process = Process.Start(psi)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        using var process = ChildProcess.Start(psi);
         try
         {
             var watch = Stopwatch.StartNew();
@@ -139,7 +135,6 @@ public sealed class RunStoreTests : IDisposable
         finally
         {
             process.Kill();
-            process.WaitForExit();
         }
         using (var store = RunStore.Open(db))
         {
@@ -157,7 +152,7 @@ public sealed class RunStoreTests : IDisposable
         Directory.CreateDirectory(dir);
         // a pid that existed and exited
         using var gone = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!;
-        gone.WaitForExit();
+        Assert.True(gone.WaitForExit(60_000));
         using var store = RunStore.Open(db);
         var record = new RunRecord(dir, "copytask", "RNN", null, 1, null, "{}", null, Environment.MachineName, gone.Id, DateTimeOffset.UtcNow, []);
         var id = store.Begin(record);
@@ -185,18 +180,16 @@ public sealed class RunStoreTests : IDisposable
         const int writers = 4, steps = 150;
         var processes = Enumerable.Range(0, writers).Select(i =>
         {
-            var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            var psi = new ProcessStartInfo("dotnet");
             foreach (var a in new[] { TestSupport.CliDll, "copytask", "--net-type", "RNN", "--rinit", "xavier", "--nhid", "4", "--T", "2", "--c-length", "2",
                          "--batch", "2", "--steps", steps.ToString(CultureInfo.InvariantCulture), "--random-seed", i.ToString(CultureInfo.InvariantCulture),
                          "--out", temp.File($"w{i}"), "--store", db })
                 psi.ArgumentList.Add(a);
-            return Process.Start(psi)!;
+            return ChildProcess.Start(psi);
         }).ToList();
-        var outputs = processes.Select(p => p.StandardOutput.ReadToEndAsync()).ToList();
-        var errors = await Task.WhenAll(processes.Select(p => p.StandardError.ReadToEndAsync()));
-        await Task.WhenAll(outputs);
-        foreach (var p in processes) Assert.True(p.WaitForExit(120_000));
-        for (int i = 0; i < writers; i++) Assert.True(processes[i].ExitCode == 0, errors[i]);
+        var results = await Task.WhenAll(processes.Select(p => Task.Run(() => p.Finish())));
+        var errors = results.Select(r => r.Err).ToArray();
+        for (int i = 0; i < writers; i++) Assert.True(results[i].Code == 0, errors[i]);
         Assert.All(errors, e => Assert.DoesNotContain("warning", e));
 
         using var store = RunStore.Open(db);

@@ -209,19 +209,16 @@ public sealed class SweepTests : IDisposable
         var store = Path.Combine(root, "runs.db");
         var runs = SweepPlan.Expand(spec, root);
         var sweep = Worker(["sweep", spec.File, "--out", root, "--jobs", "2"]);
-        sweep.RedirectStandardOutput = sweep.RedirectStandardError = true;
-        using var process = Process.Start(sweep)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
+        using var process = ChildProcess.Start(sweep);
         var watch = Stopwatch.StartNew();
         while (!runs.All(r => File.Exists(Path.Combine(r.Directory, "checkpoint.bin"))) && watch.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited)
             await Task.Delay(50);
         Assert.False(process.HasExited, "the sweep ended before it could be stopped");
-        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
-        Assert.True(process.WaitForExit(60_000));
-        Assert.Equal(130, process.ExitCode);
-        Assert.Contains("interrupted", await output);
-        Assert.Contains("run the same command again", await error);
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) Assert.True(kill.WaitForExit(60_000));
+        var (code, output, error) = process.Finish(TimeSpan.FromSeconds(60));
+        Assert.Equal(130, code);
+        Assert.Contains("interrupted", output);
+        Assert.Contains("run the same command again", error);
         Assert.All(runs, r => Assert.Equal(SweepRunState.Resume, r.State()));
         using (var db = RunStore.Open(store))
             Assert.All(db.Query(), r => Assert.Equal(RunStatuses.Interrupted, r.Status));   // the workers are gone, not orphaned

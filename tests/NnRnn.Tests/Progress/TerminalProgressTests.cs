@@ -20,14 +20,12 @@ public class TerminalProgressTests
         try
         {
             var command = $"dotnet '{TestSupport.CliDll}' copytask --nhid 8 --T 5 --steps 300 --out '{dir}'";
-            var psi = new ProcessStartInfo(script) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            var psi = new ProcessStartInfo(script);
             foreach (var a in new[] { "-qec", command, log }) psi.ArgumentList.Add(a);
             psi.Environment["TERM"] = "xterm-256color";
             psi.Environment.Remove("NNRNN_PLAIN");
-            using var p = Process.Start(psi)!;
-            p.StandardOutput.ReadToEnd();
-            if (!p.WaitForExit(120_000)) { p.Kill(true); Assert.Fail("nnrnn on a pseudo-terminal did not finish"); }
-            Assert.True(p.ExitCode == 0, p.StandardError.ReadToEnd());
+            var (code, _, err) = ChildProcess.Run(psi);
+            Assert.True(code == 0, err);
             var text = File.ReadAllText(log);
             Assert.Contains("step    300/300", text);          // the log lines stay
             Assert.Matches(@"\d+%  update \d+/300  loss \d", text); // the live line

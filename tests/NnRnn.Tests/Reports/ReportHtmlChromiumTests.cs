@@ -42,17 +42,14 @@ public sealed class ReportHtmlChromiumTests : IDisposable
         var page = Path.Combine(root, "probe.html");
         File.WriteAllText(page, html.Replace("</body>", probe + "</body>"));
 
-        var psi = new ProcessStartInfo(chromium) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(chromium);
         foreach (var a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=" + Path.Combine(root, "profile"),
                      "--virtual-time-budget=5000", "--dump-dom", new Uri(page).AbsoluteUri })
             psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var dom = p.StandardOutput.ReadToEndAsync();
-        var err = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(120_000)) { p.Kill(true); Assert.Fail("chromium did not finish in 2 minutes"); }
+        var (_, dom, err) = ChildProcess.Run(psi);
 
-        var m = Regex.Match(dom.Result, @"images (\d+) decoded (\d+) rows ([\d ]*)</pre>");
-        Assert.True(m.Success, $"the probe did not run; chromium said: {err.Result[..Math.Min(err.Result.Length, 500)]}");
+        var m = Regex.Match(dom, @"images (\d+) decoded (\d+) rows ([\d ]*)</pre>");
+        Assert.True(m.Success, $"the probe did not run; chromium said: {err[..Math.Min(err.Length, 500)]}");
         Assert.Equal(report.Curves.Count, int.Parse(m.Groups[1].Value));
         Assert.Equal(report.Curves.Count, int.Parse(m.Groups[2].Value));
         Assert.Equal(string.Join(" ", report.Tables.Select(t => t.Rows.Count)), m.Groups[3].Value);
