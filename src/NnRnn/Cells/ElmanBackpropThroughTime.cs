@@ -1,3 +1,4 @@
+using NnRnn.Devices;
 using NnRnn.Cells.Kernels;
 using NnRnn.Blas;
 using NnRnn.Nonlinearities;
@@ -40,7 +41,7 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
     /// </summary>
     private static Tensor ForwardLarge(Tensor a, Tensor w, Tensor h0, Nonlinearity sigma)
     {
-        var hiddens = empty(a.shape, a.dtype, a.device);
+        var hiddens = TensorMemoryPool.Empty(a.shape, a.dtype, a.device);
         hiddens.copy_(a);
         using var wc = w.contiguous();   // e.g. RNN's Vᵀ is a transposed view: BLAS is faster on a dense copy
         using var handOff = Gemm.HandOffThreads(hiddens[0], h0, wc);
@@ -76,7 +77,7 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
         }
         // dz is built in place in one [T, B, N] buffer (a copy of dL/dH): dz_t = (dL/dh_t + dz_{t+1} Wᵀ) ⊙ σ'(z_t),
         // with σ' taken per step from h_t, so no [T, B, N] derivative tensor is kept.
-        gradA = empty(gradHiddens.shape, gradHiddens.dtype, gradHiddens.device);
+        gradA = TensorMemoryPool.Empty(gradHiddens.shape, gradHiddens.dtype, gradHiddens.device);
         gradA.copy_(gradHiddens);
         using (var scope = NewDisposeScope())
         {

@@ -1,3 +1,4 @@
+using NnRnn.Devices;
 using NnRnn.Cells.Kernels;
 using NnRnn.Blas;
 using TorchSharp;
@@ -44,10 +45,10 @@ internal sealed class LstmBackpropThroughTime : autograd.MultiTensorFunction<Lst
     private static (Tensor Gates, Tensor Hiddens, Tensor Cells) ForwardLarge(Tensor a, Tensor u, Tensor h0, Tensor c0)
     {
         long steps = a.shape[0], batch = a.shape[1], n = h0.shape[1];
-        var gates = empty(a.shape, a.dtype, a.device);
+        var gates = TensorMemoryPool.Empty(a.shape, a.dtype, a.device);
         gates.copy_(a);
-        var hiddens = empty(new[] { steps, batch, n }, a.dtype, a.device);
-        var cells = empty(new[] { steps, batch, n }, a.dtype, a.device);
+        var hiddens = TensorMemoryPool.Empty(new[] { steps, batch, n }, a.dtype, a.device);
+        var cells = TensorMemoryPool.Empty(new[] { steps, batch, n }, a.dtype, a.device);
         using var one = 1.0.ToScalar();
         using var uc = u.contiguous();
         using var handOff = Gemm.HandOffThreads(gates[0], h0, uc);
@@ -90,7 +91,7 @@ internal sealed class LstmBackpropThroughTime : autograd.MultiTensorFunction<Lst
             gradH0 = first.mm(u.t()).MoveToOuterDisposeScope();
             return new List<Tensor> { dA, gradU, gradH0, gradC0 };
         }
-        var gradA = empty(gates.shape, gates.dtype, gates.device);
+        var gradA = TensorMemoryPool.Empty(gates.shape, gates.dtype, gates.device);
         using (var scope = NewDisposeScope())
         {
             var w = u.t();                                                       // [4N, N]

@@ -1,3 +1,4 @@
+using NnRnn.Devices;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -23,10 +24,11 @@ internal static class LstmKernel
         using var uc = u.contiguous();
         using var hc = h0.contiguous();
         using var cc = c0.contiguous();
-        var gates = a.contiguous().clone();
+        var gates = TensorMemoryPool.Empty(a.shape, a.dtype, a.device);
+        gates.copy_(a);
         int steps = (int)a.shape[0], batch = (int)h0.shape[0], n = (int)h0.shape[1];
-        var hiddens = empty(new long[] { steps, batch, n }, a.dtype);
-        var cells = empty(new long[] { steps, batch, n }, a.dtype);
+        var hiddens = TensorMemoryPool.Empty(new long[] { steps, batch, n }, a.dtype, a.device);
+        var cells = TensorMemoryPool.Empty(new long[] { steps, batch, n }, a.dtype, a.device);
         Action<int>? product = null;
         if (blas)
             product = t =>
@@ -52,7 +54,7 @@ internal static class LstmKernel
         using var dc = dC.contiguous();
         using var cc = c0.contiguous();
         int steps = (int)gates.shape[0], batch = (int)c0.shape[0], n = (int)c0.shape[1];
-        var gradA = empty_like(gates);
+        var gradA = TensorMemoryPool.Empty(gates.shape, gates.dtype, gates.device);
         var gradC0 = empty_like(cc);
         using var carry = empty_like(cc);                  // dL/dh_t of the step being processed
         Action<int>? product = null;
