@@ -1,4 +1,5 @@
 using NnRnn.Cells;
+using NnRnn.Cells.Kernels;
 using NnRnn.Devices;
 using Xunit;
 using static TorchSharp.torch;
@@ -79,6 +80,8 @@ public class TensorMemoryPoolTests
             return cell.parameters().Select(p => p.grad!.clone().MoveToOuterDisposeScope()).Prepend(h.detach().clone().MoveToOuterDisposeScope()).ToArray();
         }
         bool enabled = TensorMemoryPool.Enabled;
+        // the large-shape path whatever the thread count other tests left (the small kernels' limit depends on it)
+        KernelSelection.Enabled = false;
         try
         {
             TensorMemoryPool.Enabled = true;
@@ -99,6 +102,7 @@ public class TensorMemoryPoolTests
         }
         finally
         {
+            KernelSelection.Enabled = true;
             TensorMemoryPool.Enabled = enabled;
             TensorMemoryPool.Trim();
         }
