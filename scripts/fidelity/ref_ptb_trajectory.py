@@ -11,8 +11,14 @@ Records per net type: the sizes and hyper-parameters, the batchified training ro
 cross-entropy language_task.py logs), the parameters after the first and after the last update,
 and evaluate() on a short batchified validation text after the K updates.
 
+The output's "ptb_trajectories" section is what `nnrnn golden` checks (tests/NnRnn.Tests/Fixtures/
+ref_ptb_trajectory.json is this script with its defaults). With --windows 0 --eval-rows 0 at the
+fidelity size (--nhid 128 --emsize 200 --bptt 150 --batch 128) it is one whole first epoch of a
+fidelity run, and --init-from starts it from other parameters (e.g. ours' draw for a seed).
+
 Usage: /usr/bin/python3 ref_ptb_trajectory.py --out ptb_trajectory.json [--data /work/shared/data/ptb]
        [--nets expRNN,nnRNN] [--nhid 32] [--emsize 16] [--bptt 20] [--batch 4] [--windows 5]
+       [--eval-rows 41] [--seed 400] [--init-from PARAMS.json]
 Single-threaded, OpenBLAS-openmp, torch 1.13 shims (/work/shared/bench/ref_compat.py)."""
 import argparse, ast, json, os, sys, tempfile, warnings
 sys.path.insert(0, "/work/shared/bench")
