@@ -24,7 +24,7 @@ public static class GoldenSchema
         if (root.TryGetProperty("trajectories", out _)) { ValidateTrajectories(root, v); return GoldenKind.Trajectories; }
         if (root.TryGetProperty("ptb_trajectories", out _)) { ValidatePtbTrajectories(root, v); return GoldenKind.PtbTrajectories; }
         if (!CaseSections.Any(s => root.TryGetProperty(s, out _)))
-            v.Fail("", "it has neither a 'trajectories' or 'ptb_trajectories' section nor the 'cells', 'copytask_update', 'expm' sections");
+            v.Fail("", "it has neither a 'trajectories' section (nor 'ptb_trajectories') nor the 'cells', 'copytask_update', 'expm' sections");
         ValidateCases(root, v);
         return GoldenKind.Cases;
     }
