@@ -7,8 +7,12 @@ The original is imported from its exported snapshot (../shared/bench/ref_compat.
 Models are built as copytask.py builds them (utils.select_network, then the read-out Linear(N, 9)
 with xavier_normal_ weights), with the seed's copy-task initialisers. Names are ours (see
 src/NnRnn.Golden/ReferenceNames.cs): theta_k / alpha_k are pooled into theta (the N/2 used) / gamma;
-skew(...) and expm(...) are the skew coordinate and the orthogonal matrix."""
-import argparse, json, os, sys
+skew(...) and expm(...) are the skew coordinate and the orthogonal matrix.
+The "ptb" section: the PTB language models as language_task.py builds them (utils.select_network with
+its defaults --iinit kaiming and the seed's --rinit cayley, inside its RNNModel: Embedding(vocabulary,
+emsize) and decoder Linear(N, vocabulary), both U(-0.1, 0.1), decoder bias 0), RNNModel compiled from
+language_task.py's source (the script trains at import)."""
+import argparse, ast, json, os, sys
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(here, "..", "..", "..", "shared", "bench"))
 import ref_compat
@@ -48,6 +52,20 @@ def ours(model, named):
     return out
 
 
+PTB_EMSIZE, PTB_VOCABULARY = 8, 50
+PTB_MODELS = {"expRNN": ("expRNN", "cayley"), "nnRNN": ("nnRNN", "cayley")}
+
+
+def rnn_model_class():
+    """language_task.py's RNNModel (its classes only, not its module-level script)."""
+    path = os.path.join(ref_compat.DEFAULT_REF_DIR, "language_task.py")
+    tree = ast.parse(open(path).read(), path)
+    tree.body = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom, ast.ClassDef))]
+    scope = {"__name__": "language_task_defs"}
+    exec(compile(tree, path, "exec"), scope)
+    return scope["RNNModel"]
+
+
 def stats(v, orthogonal):
     s = {"mean": float(v.mean()), "std": float(v.std()), "min": float(v.min()), "max": float(v.max())}
     if orthogonal: s["orth"] = float(np.abs(v.T @ v - np.eye(v.shape[0])).max())
@@ -70,6 +88,20 @@ def main():
                     per.setdefault(name, {}).setdefault(k, []).append(x)
         result["models"][model] = {name: {k: {"mean": float(np.mean(xs)), "sd": float(np.std(xs, ddof=1))} for k, xs in d.items()}
                                    for name, d in per.items()}
+    RNNModel = rnn_model_class()
+    ptb = {"hidden": N, "emsize": PTB_EMSIZE, "vocabulary": PTB_VOCABULARY, "seeds": SEEDS, "models": {}}
+    for model, (net, rinit) in PTB_MODELS.items():
+        per = {}
+        for seed in range(SEEDS):
+            torch.manual_seed(seed); np.random.seed(seed)
+            args = argparse.Namespace(net_type=net, nhid=N, nonlin="modrelu", cuda=False, rinit=rinit, iinit="kaiming")
+            lm = RNNModel(utils.select_network(args, PTB_EMSIZE), PTB_VOCABULARY, PTB_EMSIZE, N)
+            for name, v in ours(model, list(lm.named_parameters())).items():
+                for k, x in stats(v, name.startswith("expm(")).items():
+                    per.setdefault(name, {}).setdefault(k, []).append(x)
+        ptb["models"][model] = {name: {k: {"mean": float(np.mean(xs)), "sd": float(np.std(xs, ddof=1))} for k, xs in d.items()}
+                                for name, d in per.items()}
+    result["ptb"] = ptb
     with open(out_path, "w") as f:
         json.dump(result, f, indent=1, sort_keys=True)
 

@@ -6,11 +6,12 @@ using static TorchSharp.torch;
 namespace NnRnn.Golden;
 
 /// <summary>
-/// Checks our implementation against a golden file computed by the original PyTorch code. Two
+/// Checks our implementation against a golden file computed by the original PyTorch code. Three
 /// kinds (<see cref="GoldenKind"/>): single cases as <c>ref_golden.json</c> (cell forward passes and
 /// gradients on both unroll paths, the orthogonal step on both gradient routes, full copy-task
-/// updates, expm and its Fréchet derivative, the initialisers) and whole trajectories as
-/// <c>ref_trajectory.json</c>. Sizes, seeds, values and tolerances are read from the file.
+/// updates, expm and its Fréchet derivative, the initialisers), copy-task trajectories as
+/// <c>ref_trajectory.json</c> and PTB trajectories as <c>ref_ptb_trajectory.json</c>. Sizes, seeds,
+/// values and tolerances are read from the file.
 /// </summary>
 public sealed partial class GoldenChecker
 {
@@ -70,6 +71,12 @@ public sealed partial class GoldenChecker
     public List<CaseResult> CheckAll()
     {
         var results = new List<CaseResult>();
+        if (Kind == GoldenKind.PtbTrajectories)
+        {
+            foreach (var t in Items("ptb_trajectories"))
+                results.AddRange(CheckPtbTrajectory(t));
+            return results;
+        }
         if (Kind == GoldenKind.Trajectories)
         {
             foreach (var t in Items("trajectories"))

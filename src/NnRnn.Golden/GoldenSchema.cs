@@ -2,8 +2,11 @@ using System.Text.Json;
 
 namespace NnRnn.Golden;
 
-/// <summary>The two kinds of golden file: single cases (<c>ref_golden.json</c>) and trajectories (<c>ref_trajectory.json</c>).</summary>
-public enum GoldenKind { Cases, Trajectories }
+/// <summary>
+/// The kinds of golden file: single cases (<c>ref_golden.json</c>), copy-task trajectories
+/// (<c>ref_trajectory.json</c>) and PTB trajectories (<c>ref_ptb_trajectory.json</c>).
+/// </summary>
+public enum GoldenKind { Cases, Trajectories, PtbTrajectories }
 
 /// <summary>
 /// Checks a golden file's structure before anything runs, so that a file that is not one is
@@ -19,8 +22,9 @@ public static class GoldenSchema
         var v = new Walker(file);
         if (root.ValueKind != JsonValueKind.Object) v.Fail("", $"the top level is a JSON {Kind(root)}, expected an object");
         if (root.TryGetProperty("trajectories", out _)) { ValidateTrajectories(root, v); return GoldenKind.Trajectories; }
+        if (root.TryGetProperty("ptb_trajectories", out _)) { ValidatePtbTrajectories(root, v); return GoldenKind.PtbTrajectories; }
         if (!CaseSections.Any(s => root.TryGetProperty(s, out _)))
-            v.Fail("", "it has neither a 'trajectories' section nor the 'cells', 'copytask_update', 'expm' sections");
+            v.Fail("", "it has neither a 'trajectories' section (nor 'ptb_trajectories') nor the 'cells', 'copytask_update', 'expm' sections");
         ValidateCases(root, v);
         return GoldenKind.Cases;
     }
@@ -92,6 +96,44 @@ public static class GoldenSchema
             count++;
         }
         if (count == 0) v.Fail("trajectories", "is empty");
+    }
+
+    private static void ValidatePtbTrajectories(JsonElement root, Walker v)
+    {
+        int count = 0;
+        foreach (var (i, t) in v.Cases(root, "ptb_trajectories"))
+        {
+            v.Strings(t, i, "name", "net_type");
+            foreach (var o in new[] { "sizes", "hparams", "params_before", "params_after_first", "params_after" }) v.Object(t, o, i);
+            var sizes = t.GetProperty("sizes");
+            foreach (var s in new[] { "vocabulary", "emsize", "hidden", "bptt", "batch", "eval_batch" }) v.Integer(sizes, s, i + ".sizes");
+            var hp = t.GetProperty("hparams");
+            foreach (var h in new[] { "lr", "lr_orth", "alpha", "Tdecay", "alam" }) v.Number(hp, h, i + ".hparams");
+            v.Strings(hp, i + ".hparams", "optimizer", "rinit", "iinit", "nonlin");
+            foreach (var p in new[] { "params_before", "params_after_first", "params_after" })
+                foreach (var q in t.GetProperty(p).EnumerateObject())
+                    if (!GoldenTensor.IsTensor(q.Value)) v.Fail($"{i}.{p}.{q.Name}", "is not a tensor {shape, data}");
+            long vocabulary = sizes.GetProperty("vocabulary").GetInt32();
+            Rows(t, "train_rows", sizes.GetProperty("batch").GetInt32(), vocabulary, i, v);
+            Rows(t, "valid_rows", sizes.GetProperty("eval_batch").GetInt32(), vocabulary, i, v);
+            int windows = (v.Array(t, "train_rows", i).GetArrayLength() - 2) / sizes.GetProperty("bptt").GetInt32() + 1;
+            var losses = v.Array(t, "loss_per_update", i);
+            if (losses.GetArrayLength() != windows || losses.EnumerateArray().Any(l => l.ValueKind != JsonValueKind.Number))
+                v.Fail(i + ".loss_per_update", $"expected {windows} numbers (one per window of train_rows)");
+            v.Number(t, "valid_loss", i);
+            count++;
+        }
+        if (count == 0) v.Fail("ptb_trajectories", "is empty");
+    }
+
+    /// <summary>Token rows: at least 2 rows of <paramref name="columns"/> ids in [0, vocabulary).</summary>
+    private static void Rows(JsonElement t, string name, int columns, long vocabulary, string path, Walker v)
+    {
+        var rows = v.Array(t, name, path);
+        if (rows.GetArrayLength() < 2
+            || rows.EnumerateArray().Any(r => r.ValueKind != JsonValueKind.Array || r.GetArrayLength() != columns
+                                              || r.EnumerateArray().Any(x => !x.TryGetInt64(out var id) || id < 0 || id >= vocabulary)))
+            v.Fail($"{path}.{name}", $"expected at least 2 rows of {columns} token ids in [0, {vocabulary})");
     }
 
     private static string Kind(JsonElement e) => e.ValueKind.ToString().ToLowerInvariant();

@@ -14,7 +14,8 @@ namespace NnRnn.Tests;
 /// standard deviation over 40 seeds of four statistics of the reference's draw (mean, std, min, max,
 /// and the orthogonality error of orthogonal matrices); scripts/fidelity/init_stats.py regenerates it.
 /// We draw as many seeds and compare each statistic's average; the tolerance is 5 standard errors
-/// of the difference of two averages (sampling error only), plus float32 rounding.
+/// of the difference of two averages (sampling error only), plus float32 rounding. Its "ptb" section
+/// holds the same for the PTB language models as language_task.py builds them.
 /// </summary>
 public sealed class InitDistributionTests
 {
@@ -50,12 +51,55 @@ public sealed class InitDistributionTests
         Assert.Contains(Departures(model, InitStyle.Documented), d => d.StartsWith(parameter + " "));
     }
 
+    [Theory]
+    [InlineData("expRNN")]
+    [InlineData("nnRNN")]
+    public void Original_init_of_the_ptb_language_model_draws_what_language_task_draws(string model)
+    {
+        // Embedding and decoder U(-0.1, 0.1), decoder bias 0, the cell with language_task.py's
+        // --iinit kaiming and the seed's --rinit cayley (fixture section "ptb").
+        var departures = PtbDepartures(model, Initializer.Kaiming);
+        Assert.True(departures.Count == 0, string.Join("\n", departures));
+    }
+
+    [Fact]
+    public void Ptb_input_kernel_drawn_with_another_scheme_departs()
+    {
+        // The comparison can fail: expRNN's input kernel drawn Glorot (σ = √(2/(fan_in + fan_out))) is told apart from kaiming.
+        Assert.Contains(PtbDepartures("expRNN", Initializer.Xavier), d => d.StartsWith("rnn.U.weight "));
+    }
+
+    private static List<string> PtbDepartures(string model, Initializer inputInit)
+    {
+        var ptb = Fixture["ptb"]!;
+        int hidden = (int)ptb["hidden"]!, emsize = (int)ptb["emsize"]!, vocabulary = (int)ptb["vocabulary"]!, seeds = (int)ptb["seeds"]!;
+        var net = model == "expRNN" ? NetType.ExpRnn : NetType.NnRnn;
+        var ours = Sample(generator =>
+        {
+            var cell = CellFactory.Create(new CellSpec(net, emsize, hidden, RecurrentInit: Initializer.Cayley, InputInit: inputInit,
+                Generator: generator, Init: InitStyle.Original));
+            return (cell, new LanguageModel(cell, vocabulary, generator));
+        }, seeds);
+        return Compare(ptb["models"]![model]!.AsObject(), ours, seeds);
+    }
+
     private static List<string> Departures(string model, InitStyle style)
     {
         var fixture = Fixture;
         int hidden = (int)fixture["hidden"]!, outputs = (int)fixture["outputs"]!, seeds = (int)fixture["seeds"]!;
         var reference = fixture["models"]![model]!.AsObject();
-        var ours = Sample(model, style, hidden, outputs, seeds);
+        var (net, rinit) = Models[model];
+        var ours = Sample(generator =>
+        {
+            var cell = CellFactory.Create(new CellSpec(net, 1, hidden, RecurrentInit: rinit, Generator: generator, Init: style));
+            return (cell, new PerStepReadoutModel(cell, outputs, generator: generator, style: style));
+        }, seeds);
+        return Compare(reference, ours, seeds);
+    }
+
+    /// <summary>Each statistic's average over our seeds against the reference's, within sampling error.</summary>
+    private static List<string> Compare(JsonObject reference, Dictionary<string, Dictionary<string, List<double>>> ours, int seeds)
+    {
         var departures = new List<string>();
         Assert.Equal(reference.Select(p => p.Key).Order(), ours.Keys.Order());
         foreach (var (name, statistics) in reference)
@@ -74,17 +118,15 @@ public sealed class InitDistributionTests
     }
 
     /// <summary>Per parameter (the fixture's names), per statistic, its value for each seed.</summary>
-    private static Dictionary<string, Dictionary<string, List<double>>> Sample(string model, InitStyle style, int hidden, int outputs, int seeds)
+    private static Dictionary<string, Dictionary<string, List<double>>> Sample(Func<Generator, (RecurrentCell, nn.Module)> build, int seeds)
     {
-        var (net, rinit) = Models[model];
         var result = new Dictionary<string, Dictionary<string, List<double>>>();
         for (int seed = 0; seed < seeds; seed++)
         {
             using var scope = NewDisposeScope();
             using var generator = new Generator((ulong)(1000 + seed));
-            var cell = CellFactory.Create(new CellSpec(net, 1, hidden, RecurrentInit: rinit, Generator: generator, Init: style));
-            var readout = new PerStepReadoutModel(cell, outputs, generator: generator, style: style);
-            foreach (var (name, value) in Values(cell, readout))
+            var (cell, module) = build(generator);
+            foreach (var (name, value) in Values(cell, module))
             {
                 var v = value.detach().to_type(float64);
                 var s = new Dictionary<string, double>
@@ -106,7 +148,7 @@ public sealed class InitDistributionTests
     }
 
     /// <summary>The parameters under the fixture's names: skew coordinates as skew(log), orthogonal matrices as expm(...).</summary>
-    private static IEnumerable<(string, Tensor)> Values(RecurrentCell cell, PerStepReadoutModel model)
+    private static IEnumerable<(string, Tensor)> Values(RecurrentCell cell, nn.Module model)
     {
         foreach (var (name, p) in model.named_parameters())
         {
