@@ -138,23 +138,9 @@ public sealed partial class GoldenChecker
             var perturbed = Enumerable.Range(1, PtbPerturbedRuns)
                 .Select(s => RunPtbTrajectory(t, UnrollMode.Fused, ScalarType.Float32, TrajectoryTolerance.Jitter, s)).ToList();
             var runs = checkedRuns.Concat(perturbed).ToList();
-            var loss = new double[exact.Losses.Length];
-            double running = 0;
-            for (int i = 0; i < loss.Length; i++)
-            {
-                foreach (var r in runs)
-                    running = Math.Max(running, double.IsFinite(r.Losses[i]) ? Math.Abs(r.Losses[i] - exact.Losses[i]) : double.PositiveInfinity);
-                loss[i] = running;
-            }
-            var parameters = new Dictionary<string, double>();
-            foreach (var (tag, of) in new (string, Func<PtbTrajectoryRun, Dictionary<string, Tensor>>)[] { ("after1.", r => r.AfterFirst), ("after.", r => r.After) })
-                foreach (var (name, value) in of(exact))
-                {
-                    double e = 0;
-                    foreach (var r in runs)
-                        using (var d = (of(r)[name] - value).abs().max()) e = Math.Max(e, d.item<double>());
-                    parameters[tag + name] = e;
-                }
+            var loss = TrajectoryTolerance.RunningMax(runs.Select(r => r.Losses), exact.Losses);
+            var parameters = TrajectoryTolerance.MaxDeviation(runs.Select(r => r.AfterFirst), exact.AfterFirst, "after1.");
+            TrajectoryTolerance.MaxDeviation(runs.Select(r => r.After), exact.After, "after.", parameters);
             double valid = runs.Max(r => Math.Abs(r.ValidLoss - exact.ValidLoss) * (r.ValidRows - 1) / r.ValidRows);
             foreach (var r in perturbed) r.Dispose();
             return new PtbEnvelope(loss, parameters, valid);

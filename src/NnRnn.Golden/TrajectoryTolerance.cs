@@ -70,32 +70,43 @@ public sealed class TrajectoryTolerance
         for (int s = 1; s <= PerturbedRuns; s++)
             runs.Add(GoldenChecker.RunTrajectory(trajectory, UnrollMode.Fused, ScalarType.Float32, Jitter, s));
         int k = exact.Losses.Length;
-        var loss = RunningMax(runs, r => r.Losses, exact.Losses);
-        var accuracy = RunningMax(runs, r => r.Accuracies, exact.Accuracies);
-        var parameters = new Dictionary<string, double>();
-        foreach (var (name, value) in exact.ParamsAfter)
-        {
-            double e = 0;
-            foreach (var r in runs)
-                if (r.ParamsAfter.TryGetValue(name, out var v))
-                    using (var d = (v - value).abs().max()) e = Math.Max(e, d.item<double>());
-            parameters[name] = e;
-        }
+        var loss = RunningMax(runs.Select(r => r.Losses), exact.Losses);
+        var accuracy = RunningMax(runs.Select(r => r.Accuracies), exact.Accuracies);
+        var parameters = MaxDeviation(runs.Select(r => r.ParamsAfter), exact.ParamsAfter);
         foreach (var r in runs.Skip(runs.Count - PerturbedRuns)) r.Dispose();
         exact.Dispose();
         return new TrajectoryTolerance(loss, accuracy, parameters);
     }
 
-    private static double[] RunningMax(List<GoldenChecker.TrajectoryRun> runs, Func<GoldenChecker.TrajectoryRun, double[]> of, double[] exact)
+    /// <summary>Per update k: the largest |run_j − exact_j| over the runs and every j ≤ k (a non-finite value counts as infinite).</summary>
+    internal static double[] RunningMax(IEnumerable<double[]> runs, double[] exact)
     {
+        var all = runs.ToList();
         var envelope = new double[exact.Length];
         double running = 0;
         for (int i = 0; i < exact.Length; i++)
         {
-            foreach (var r in runs)
-                running = Math.Max(running, double.IsFinite(of(r)[i]) ? Math.Abs(of(r)[i] - exact[i]) : double.PositiveInfinity);
+            foreach (var r in all)
+                running = Math.Max(running, double.IsFinite(r[i]) ? Math.Abs(r[i] - exact[i]) : double.PositiveInfinity);
             envelope[i] = running;
         }
         return envelope;
+    }
+
+    /// <summary>Per parameter of <paramref name="exact"/> (named with <paramref name="prefix"/>): max |p − p(exact)| over the runs that have it.</summary>
+    internal static Dictionary<string, double> MaxDeviation(IEnumerable<IReadOnlyDictionary<string, Tensor>> runs, IReadOnlyDictionary<string, Tensor> exact,
+        string prefix = "", Dictionary<string, double>? into = null)
+    {
+        var all = runs.ToList();
+        var deviations = into ?? new Dictionary<string, double>();
+        foreach (var (name, value) in exact)
+        {
+            double e = 0;
+            foreach (var r in all)
+                if (r.TryGetValue(name, out var v))
+                    using (var d = (v - value).abs().max()) e = Math.Max(e, d.item<double>());
+            deviations[prefix + name] = e;
+        }
+        return deviations;
     }
 }

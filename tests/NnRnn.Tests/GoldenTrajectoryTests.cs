@@ -17,17 +17,7 @@ public sealed class GoldenTrajectoryTests
 
     /// <summary>The fixture reduced to one model's trajectory, changed by <paramref name="change"/>, checked.</summary>
     private static List<CaseResult> CheckOne(string net, Action<JsonObject> change)
-    {
-        var doc = Fixture();
-        var items = doc["trajectories"]!.AsArray();
-        var one = items.First(t => t!["net_type"]!.GetValue<string>() == net)!.AsObject();
-        change(one);
-        doc["trajectories"] = new JsonArray(one.DeepClone());
-        using var json = JsonDocument.Parse(doc.ToJsonString());
-        var checker = new GoldenChecker(json.RootElement, "changed trajectory");
-        Assert.Equal(GoldenKind.Trajectories, checker.Kind);
-        return checker.CheckAll();
-    }
+        => GoldenFixtureChange.CheckOne("ref_trajectory.json", "trajectories", GoldenKind.Trajectories, net, change);
 
     [Fact]
     public void A_held_out_trajectory_file_with_another_seed_and_size_passes()

@@ -20,16 +20,7 @@ public sealed class PtbTrajectoryTests
 
     /// <summary>The fixture reduced to one model's trajectory, changed by <paramref name="change"/>, checked.</summary>
     private static List<CaseResult> CheckOne(string net, Action<JsonObject> change)
-    {
-        var doc = Fixture();
-        var one = doc["ptb_trajectories"]!.AsArray().First(t => t!["net_type"]!.GetValue<string>() == net)!.AsObject();
-        change(one);
-        doc["ptb_trajectories"] = new JsonArray(one.DeepClone());
-        using var json = JsonDocument.Parse(doc.ToJsonString(), new JsonDocumentOptions { MaxDepth = 256 });
-        var checker = new GoldenChecker(json.RootElement, "changed PTB trajectory");
-        Assert.Equal(GoldenKind.PtbTrajectories, checker.Kind);
-        return checker.CheckAll();
-    }
+        => GoldenFixtureChange.CheckOne("ref_ptb_trajectory.json", "ptb_trajectories", GoldenKind.PtbTrajectories, net, change);
 
     [Fact]
     public void ExpRnn_and_nnRnn_follow_the_original_language_task_on_both_unroll_paths()
