@@ -46,13 +46,11 @@ public static unsafe class TensorMemoryPool
     /// </summary>
     public static Tensor Empty(ReadOnlySpan<long> shape, ScalarType dtype, Device device)
     {
-        long count = 1;
-        foreach (var d in shape) count *= d;
-        long bytes = count * ElementBytes(dtype);
-        if (!Enabled || device.type != DeviceType.CPU || bytes < MinimumBytes || ElementBytes(dtype) == 0)
-            return empty(shape.ToArray(), dtype, device);
-        var memory = Take(bytes);
         var dims = shape.ToArray();
+        long bytes = dims.Aggregate(1L, (n, d) => n * d) * ElementBytes(dtype);
+        if (!Enabled || device.type != DeviceType.CPU || bytes < MinimumBytes)   // 0 bytes: not a float type
+            return empty(dims, dtype, device);
+        var memory = Take(bytes);
         IntPtr handle;
         fixed (long* d = dims)
             handle = THSTensor_new((IntPtr)memory, (IntPtr)(delegate* unmanaged[Cdecl]<IntPtr, void>)&Give, (IntPtr)d, dims.Length,
