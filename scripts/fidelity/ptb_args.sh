@@ -1,4 +1,4 @@
-# PTB characters at a reduced budget (README "Fidelity report"). /work/shared/data/ptb has only the valid
+# PTB characters at a reduced budget (README "Fidelity report"). ../shared/data/ptb has only the valid
 # and test texts, so both sides read one prepared folder: train.txt = ptb.char.valid.txt (21 windows of
 # 150 × 128 per epoch), valid.txt = the first PTB_EVAL_PARTS-th of ptb.char.test.txt's lines, test.txt =
 # the next as many lines. N=128, bptt 150, batch 128, eval batch 10, PTB_EPOCHS epochs, the seed's T150

@@ -12,21 +12,14 @@ Only the data plumbing is changed from outside:
     can be recovered from the printed train loss, which includes it.
 Writes OUTDIR/log (the original's stdout), OUTDIR/alpha.txt and OUTDIR/log_test.txt."""
 import glob, gzip, os, runpy, shutil, sys, tempfile
-sys.path.insert(0, "/work/shared/bench")
-import ref_compat
+import reference
 
 out = os.path.abspath(sys.argv[1]); opts = sys.argv[2:sys.argv.index('--')]; args = sys.argv[sys.argv.index('--') + 1:]
 k = int(opts[opts.index('--train') + 1]); v = int(opts[opts.index('--val') + 1])
 fashion = os.environ.get("NNRNN_FASHION_DIR", "/usr/share/datasets/fashion-mnist")
 os.makedirs(out, exist_ok=True)
-ref_compat.set_thread_env(1)
-ref_compat.preload_blas("openblas-openmp")
-ref_dir = ref_compat.DEFAULT_REF_DIR
-ref_compat.ensure_ref(ref_dir)
-import torch, torch.utils.data, torchvision
-torch.set_num_threads(1)
-ref_compat.apply_torch_shims()
-ref_compat.fix_nnrnn_log_p_init("rinit")
+ref_dir, torch = reference.load()
+import torch.utils.data, torchvision
 
 work = tempfile.mkdtemp(prefix="ref_psmnist_")
 raw = os.path.join(work, "MNIST", "MNIST", "raw"); os.makedirs(raw)

@@ -6,19 +6,12 @@ outside, for the cache: the cross-entropy of every training update and its token
 epoch tokens loss), the pickled per-epoch validation losses and the test loss (testdat.txt).
 Writes OUTDIR/log (the original's stdout), OUTDIR/train.txt, OUTDIR/valid.txt, OUTDIR/testdat.txt."""
 import glob, os, pickle, runpy, shutil, sys, tempfile
-sys.path.insert(0, "/work/shared/bench")
-import ref_compat
+import reference
 
 out = os.path.abspath(sys.argv[1]); data = os.path.abspath(sys.argv[2]); args = sys.argv[sys.argv.index('--') + 1:]
 os.makedirs(out, exist_ok=True)
-ref_compat.set_thread_env(1)
-ref_compat.preload_blas("openblas-openmp")
-ref_dir = ref_compat.DEFAULT_REF_DIR
-ref_compat.ensure_ref(ref_dir)
-import torch, torch.nn as nn
-torch.set_num_threads(1)
-ref_compat.apply_torch_shims()
-ref_compat.fix_nnrnn_log_p_init("rinit")
+ref_dir, torch = reference.load()
+import torch.nn as nn
 
 work = tempfile.mkdtemp(prefix="ref_ptb_")
 os.makedirs(os.path.join(work, "data"))

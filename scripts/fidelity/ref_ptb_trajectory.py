@@ -16,17 +16,17 @@ ref_ptb_trajectory.json is this script with its defaults). With --windows 0 --ev
 fidelity size (--nhid 128 --emsize 200 --bptt 150 --batch 128) it is one whole first epoch of a
 fidelity run, and --init-from starts it from other parameters (e.g. ours' draw for a seed).
 
-Usage: /usr/bin/python3 ref_ptb_trajectory.py --out ptb_trajectory.json [--data /work/shared/data/ptb]
+Usage: /usr/bin/python3 ref_ptb_trajectory.py --out ptb_trajectory.json [--data ../shared/data/ptb]
        [--nets expRNN,nnRNN] [--nhid 32] [--emsize 16] [--bptt 20] [--batch 4] [--windows 5]
        [--eval-rows 41] [--seed 400] [--init-from PARAMS.json]
-Single-threaded, OpenBLAS-openmp, torch 1.13 shims (/work/shared/bench/ref_compat.py)."""
+Single-threaded, OpenBLAS-openmp, torch 1.13 shims (scripts/fidelity/reference.py)."""
 import argparse, ast, json, os, sys, tempfile, warnings
-sys.path.insert(0, "/work/shared/bench")
-import ref_compat  # noqa: E402
+import reference
+from reference import ref_compat
 
 p = argparse.ArgumentParser()
 p.add_argument("--out", required=True)
-p.add_argument("--data", default="/work/shared/data/ptb", help="folder with ptb.char.valid.txt (the training text here)")
+p.add_argument("--data", default=os.path.join(reference.SHARED, "data", "ptb"), help="folder with ptb.char.valid.txt (the training text here)")
 p.add_argument("--nets", default="expRNN,nnRNN")
 p.add_argument("--nhid", type=int, default=32)
 p.add_argument("--emsize", type=int, default=16)
@@ -39,16 +39,9 @@ p.add_argument("--init-from", help="JSON {reference name: tensor} of initial par
                "(expRNN's recurrent_kernel is then rebuilt as expm of the loaded log, as reset_parameters does)")
 A = p.parse_args()
 
-ref_compat.set_thread_env(1)
-ref_compat.preload_blas("openblas-openmp")
-ref_dir = ref_compat.DEFAULT_REF_DIR
-ref_compat.ensure_ref(ref_dir)
+ref_dir, torch = reference.load()
 import numpy as np  # noqa: E402
-import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
-torch.set_num_threads(1)
-ref_compat.apply_torch_shims()
-ref_compat.fix_nnrnn_log_p_init("rinit")
 warnings.filterwarnings("ignore", category=RuntimeWarning)   # train()'s np.mean([]) with no log interval reached
 import utils as ref_utils  # noqa: E402
 
