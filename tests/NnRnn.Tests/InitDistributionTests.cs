@@ -148,7 +148,7 @@ public sealed class InitDistributionTests
     }
 
     /// <summary>The parameters under the fixture's names: skew coordinates as skew(log), orthogonal matrices as expm(...).</summary>
-    private static IEnumerable<(string, Tensor)> Values(RecurrentCell cell, nn.Module model)
+    internal static IEnumerable<(string, Tensor)> Values(RecurrentCell cell, nn.Module model)
     {
         foreach (var (name, p) in model.named_parameters())
         {

@@ -1,5 +1,6 @@
 using Xunit;
 using NnRnn.Experiments.Data;
+using NnRnn.Randomness;
 using NnRnn.Experiments.Tasks;
 using static TorchSharp.torch;
 
@@ -36,6 +37,19 @@ public class NumpyRandomStateTests
         Assert.Equal(new long[] { 47579, 56372, 8313, 14595 }, r[50_000..50_004]);
         Assert.Equal(new long[] { 18138, 56184, 36786 }, r[^3..]);
         Assert.Equal(Enumerable.Range(0, 60_000).Select(i => (long)i), r.Order());
+    }
+
+    [Fact]
+    public void Doubles_uniforms_and_normals_match_numpy()
+    {
+        // numpy 1.24: r = RandomState(400); r.random_sample(3); r.uniform(-pi, 0, size=2); r.normal(size=3); r.random_sample()
+        var rng = new NumpyRandomState(400);
+        Assert.Equal(new[] { 0.6687289088341747, 0.22599847009845475, 0.8592987413441139 }, new[] { rng.RandomSample(), rng.RandomSample(), rng.RandomSample() });
+        Assert.Equal(new[] { -2.229293232157212, -2.6759588936038083 }, rng.Uniform(-Math.PI, 0, 2));
+        var normals = rng.Normal(3);
+        Assert.Equal(new[] { 1.0673385916545066, -0.28564639196494035, 0.7704791063031736 }, normals, (a, b) => Math.Abs(a - b) <= 1e-15);
+        // the fourth Gaussian of the second pair stays cached, so the next uniform is the next pair's draw
+        Assert.Equal(0.3757559446467349, rng.RandomSample());
     }
 
     [Fact]

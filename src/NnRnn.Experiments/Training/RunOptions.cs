@@ -1,3 +1,4 @@
+using NnRnn.Randomness;
 using System.ComponentModel;
 using System.Text.Json.Serialization;
 using NnRnn.Cells;
@@ -163,7 +164,15 @@ public abstract record RunOptions
         if (value <= 0) throw new ArgumentException($"must be positive (got {value})", name);
     }
 
-    public CellSpec CellSpec(long inputSize) => new(NetType, inputSize, HiddenSize, Activation, RecurrentInit, InputInit, Delta, Gradient, Capacity, Fft, Init: Init);
+    /// <summary>
+    /// The cell these options describe. With <c>--init original</c> the values the reference draws
+    /// with numpy come from numpy's stream seeded with <c>--random-seed</c> (the reference calls
+    /// np.random.seed(seed) before building its model and draws nothing from numpy before it), so a
+    /// seed starts from the reference's very parameters; numpy takes no negative seed, which keeps the
+    /// torch draws of the same distributions.
+    /// </summary>
+    public CellSpec CellSpec(long inputSize) => new(NetType, inputSize, HiddenSize, Activation, RecurrentInit, InputInit, Delta, Gradient, Capacity, Fft,
+        Init: Init, Numpy: Init == InitStyle.Original && RandomSeed >= 0 ? new NumpyRandomState((uint)RandomSeed) : null);
 
     public OptimizerSettings OptimizerSettings() => new()
     {

@@ -1,5 +1,6 @@
 using NnRnn.Nonlinearities;
 using NnRnn.Orthogonal;
+using NnRnn.Randomness;
 using static TorchSharp.torch;
 
 namespace NnRnn.Cells;
@@ -17,6 +18,11 @@ namespace NnRnn.Cells;
 /// <param name="Fft">EURNN: the FFT-style arrangement.</param>
 /// <param name="Generator">Every initial draw comes from it (libtorch's global generator when null); a training run passes its own.</param>
 /// <param name="Init">Which initial distributions: the reference code's effective ones or the documented ones.</param>
+/// <param name="Numpy">
+/// With <see cref="InitStyle.Original"/>: numpy's stream seeded as the reference seeds it, for the
+/// values the reference draws with numpy (skew coordinates, nnRNN's θ); with the seed's torch
+/// generator in <see cref="Generator"/> the cell then starts from the reference's very parameters.
+/// </param>
 public sealed record CellSpec(
     NetType NetType,
     long InputSize,
@@ -29,7 +35,8 @@ public sealed record CellSpec(
     int Capacity = 2,
     bool Fft = false,
     Generator? Generator = null,
-    InitStyle Init = InitStyle.Documented);
+    InitStyle Init = InitStyle.Documented,
+    NumpyRandomState? Numpy = null);
 
 /// <summary>Builds a cell from a <see cref="CellSpec"/>; the cell's constructor checks the values.</summary>
 public static class CellFactory
@@ -46,8 +53,8 @@ public static class CellFactory
             {
                 NetType.Rnn => new VanillaRnnCell(spec.InputSize, spec.HiddenSize, spec.Activation, spec.RecurrentInit, spec.InputInit, generator: spec.Generator, style: spec.Init),
                 NetType.RnnOrth => new VanillaRnnCell(spec.InputSize, spec.HiddenSize, spec.Activation, spec.RecurrentInit, spec.InputInit, orthogonalInit: true, spec.Generator, spec.Init),
-                NetType.ExpRnn => new ExpRnnCell(spec.InputSize, spec.HiddenSize, spec.Activation, spec.RecurrentInit, spec.InputInit, spec.Gradient, spec.Generator, spec.Init),
-                NetType.NnRnn => new NnRnnCell(spec.InputSize, spec.HiddenSize, spec.Activation, spec.RecurrentInit, spec.InputInit, spec.Delta, spec.Gradient, spec.Generator, spec.Init),
+                NetType.ExpRnn => new ExpRnnCell(spec.InputSize, spec.HiddenSize, spec.Activation, spec.RecurrentInit, spec.InputInit, spec.Gradient, spec.Generator, spec.Init, spec.Numpy),
+                NetType.NnRnn => new NnRnnCell(spec.InputSize, spec.HiddenSize, spec.Activation, spec.RecurrentInit, spec.InputInit, spec.Delta, spec.Gradient, spec.Generator, spec.Init, spec.Numpy),
                 NetType.Lstm => new LstmCell(spec.InputSize, spec.HiddenSize, spec.RecurrentInit, spec.Generator, spec.Init),
                 NetType.Eurnn => new EurnnCell(spec.InputSize, spec.HiddenSize, spec.Capacity, spec.Fft, spec.InputInit, spec.Generator),
                 _ => throw new ArgumentException($"unknown network {spec.NetType}", nameof(CellSpec.NetType)),

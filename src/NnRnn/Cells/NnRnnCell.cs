@@ -1,6 +1,7 @@
 using NnRnn.Nonlinearities;
 using NnRnn.Orthogonal;
 using NnRnn.Parametrizations;
+using NnRnn.Randomness;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -30,9 +31,13 @@ public sealed class NnRnnCell : RecurrentCell
     /// <param name="gradient">How the gradient reaches P's skew coordinate.</param>
     /// <param name="generator">Every initial draw comes from it (libtorch's global generator when null).</param>
     /// <param name="style">Original: U keeps PyTorch's default Linear init (the reference ignores <c>--iinit</c>) and θ ~ U(0, 6.28).</param>
+    /// <param name="numpy">
+    /// With <see cref="InitStyle.Original"/>: numpy's stream, for θ and the skew coordinate, which the
+    /// reference draws with numpy (null: the same distributions from <paramref name="generator"/>).
+    /// </param>
     public NnRnnCell(long inputSize, long hiddenSize, Activation activation = Activation.ModRelu, Initializer recurrentInit = Initializer.Cayley,
         Initializer inputInit = Initializer.Xavier, double delta = 1e-4, OrthogonalGradient gradient = OrthogonalGradient.Frechet,
-        Generator? generator = null, InitStyle style = InitStyle.Documented)
+        Generator? generator = null, InitStyle style = InitStyle.Documented, NumpyRandomState? numpy = null)
         : base("NnRnnCell", inputSize, hiddenSize)
     {
         if (hiddenSize % 2 != 0)
@@ -41,15 +46,36 @@ public sealed class NnRnnCell : RecurrentCell
             throw new ArgumentException($"nnRNN needs an orthogonal initialiser (henaff, cayley, random), got {SeedNames.Of(recurrentInit)}", nameof(recurrentInit));
         if (!(double.IsFinite(delta) && delta >= 0)) throw new ArgumentException($"expected a finite number >= 0 (got {delta})", nameof(delta));
         Delta = delta;
-        U = WeightInit.Linear(inputSize, hiddenSize, hasBias: false, generator);
-        if (style == InitStyle.Documented)
+        if (style == InitStyle.Original)
+        {
+            // the reference's draw order (RNN_Cell.OrthoRNNCell): modReLU's b, U's default init; then
+            // numpy: N angles θ (the first N/2 used), N/2 scales α (all 1), the skew coordinate
+            nonlinearity = Nonlinearity.Create(activation, hiddenSize, generator);
+            U = WeightInit.Linear(inputSize, hiddenSize, hasBias: false, generator);
+            if (numpy is null)
+            {
+                P = new OrthogonalParametrization(SkewInitializers.Create(recurrentInit, hiddenSize, generator), gradient);
+                // θ_k ~ U(0, 2·3.14), the reference writing π as 3.14
+                theta = new Parameter(rand(new[] { hiddenSize / 2 }, generator: generator) * (2 * 3.14));
+            }
+            else
+            {
+                var angles = numpy.Uniform(0, 2 * 3.14, (int)hiddenSize);
+                numpy.Uniform(1, 1, (int)(hiddenSize / 2));
+                theta = new Parameter(tensor(angles[..(int)(hiddenSize / 2)], float32));
+                P = new OrthogonalParametrization(SkewInitializers.Create(recurrentInit, hiddenSize, numpy), gradient);
+            }
+        }
+        else
+        {
+            U = WeightInit.Linear(inputSize, hiddenSize, hasBias: false, generator);
             WeightInit.Apply(U.weight!, inputInit, nameof(inputInit), generator);
-        P = new OrthogonalParametrization(SkewInitializers.Create(recurrentInit, hiddenSize, generator), gradient);
-        // the reference draws θ_k ~ U(0, 2·3.14), writing π as 3.14
-        theta = new Parameter(rand(new[] { hiddenSize / 2 }, generator: generator) * (style == InitStyle.Original ? 2 * 3.14 : 2 * Math.PI));
+            P = new OrthogonalParametrization(SkewInitializers.Create(recurrentInit, hiddenSize, generator), gradient);
+            theta = new Parameter(rand(new[] { hiddenSize / 2 }, generator: generator) * (2 * Math.PI));
+            nonlinearity = Nonlinearity.Create(activation, hiddenSize, generator);
+        }
         gamma = new Parameter(ones(hiddenSize / 2));
         T = new Parameter(zeros(hiddenSize, hiddenSize));
-        nonlinearity = Nonlinearity.Create(activation, hiddenSize, generator);
         RegisterComponents();
     }
 

@@ -32,14 +32,25 @@ public sealed class VanillaRnnCell : RecurrentCell
         : base("VanillaRnnCell", inputSize, hiddenSize)
     {
         kind = orthogonalInit ? Cells.NetType.RnnOrth : Cells.NetType.Rnn;
-        U = WeightInit.Linear(inputSize, hiddenSize, hasBias: true, generator);
-        V = WeightInit.Linear(hiddenSize, hiddenSize, hasBias: false, generator);
-        nonlinearity = Nonlinearity.Create(activation, hiddenSize, generator);
+        if (style == InitStyle.Original)
+        {
+            // the reference's draw order (RNN_Cell.RNNCell): modReLU's b, then U and V's default init
+            nonlinearity = Nonlinearity.Create(activation, hiddenSize, generator);
+            U = WeightInit.Linear(inputSize, hiddenSize, hasBias: true, generator);
+            V = WeightInit.Linear(hiddenSize, hiddenSize, hasBias: false, generator);
+        }
+        else
+        {
+            U = WeightInit.Linear(inputSize, hiddenSize, hasBias: true, generator);
+            V = WeightInit.Linear(hiddenSize, hiddenSize, hasBias: false, generator);
+            nonlinearity = Nonlinearity.Create(activation, hiddenSize, generator);
+        }
         WeightInit.Apply(U.weight!, inputInit, nameof(inputInit), generator, style);
         if (recurrentInit.IsOrthogonal() && style == InitStyle.Original)
         {
+            // the reference's _B ignores the named draw: V = expm(skew(V's own default draw))
             using var _ = no_grad();
-            using var v = WeightInit.ExpmOfDefaultLinear(hiddenSize, generator);
+            using var v = MatrixExponential.Expm(Skew.FromFree(V.weight!.to_type(float64))).to_type(float32);
             V.weight!.copy_(v);
         }
         else if (recurrentInit.IsOrthogonal())

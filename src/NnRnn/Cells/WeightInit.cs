@@ -63,19 +63,6 @@ public static class WeightInit
         return linear;
     }
 
-    /// <summary>
-    /// Redraws a square weight W as PyTorch's default Linear init would and returns expm(skew(W)): the
-    /// reference's RNN "orthogonal" V (its <c>_B</c> ignores the named draw, REFERENCE.md known defects).
-    /// </summary>
-    public static Tensor ExpmOfDefaultLinear(long n, Generator? generator)
-    {
-        using var _ = no_grad();
-        using var scope = NewDisposeScope();
-        double bound = 1 / Math.Sqrt(n);
-        var w = empty(n, n, float64).uniform_(-bound, bound, generator);
-        return NnRnn.Orthogonal.MatrixExponential.Expm(NnRnn.Orthogonal.Skew.FromFree(w)).to_type(float32).MoveToOuterDisposeScope();
-    }
-
     /// <summary>An <c>nn.Embedding</c> redrawn from <paramref name="generator"/> with PyTorch's default N(0, 1).</summary>
     public static Embedding Embedding(long count, long dimension, Generator? generator)
     {

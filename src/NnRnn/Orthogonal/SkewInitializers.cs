@@ -1,4 +1,5 @@
 using NnRnn.Cells;
+using NnRnn.Randomness;
 using static TorchSharp.torch;
 
 namespace NnRnn.Orthogonal;
@@ -16,6 +17,19 @@ public static class SkewInitializers
         Initializer.Henaff => Henaff(rand(n / 2, float64, generator: generator), n),
         Initializer.Cayley => Cayley(rand(n / 2, float64, generator: generator), n),
         Initializer.Random => RandomOrthogonal(n, generator),
+        _ => throw new ArgumentException($"not an orthogonal initialiser: {SeedNames.Of(scheme)} (expected henaff, cayley or random)", nameof(scheme)),
+    };
+
+    /// <summary>
+    /// The same coordinate drawn from numpy's stream as the reference's expRNN/initialization.py draws
+    /// it: henaff <c>uniform(−π, 0, n/2)</c>, cayley <c>uniform(0, π/2, n/2)</c>, random from
+    /// <c>normal(size=(n, n))</c>; so a seed gives the reference's very initial matrix.
+    /// </summary>
+    public static Tensor Create(Initializer scheme, long n, NumpyRandomState numpy) => scheme switch
+    {
+        Initializer.Henaff => BlockDiagonal(tensor(numpy.Uniform(-Math.PI, 0, (int)(n / 2))), n),
+        Initializer.Cayley => CayleyFromAngles(tensor(numpy.Uniform(0, Math.PI / 2, (int)(n / 2))), n),
+        Initializer.Random => RandomOrthogonal(n, () => tensor(numpy.Normal((int)(n * n))).reshape(n, n)),
         _ => throw new ArgumentException($"not an orthogonal initialiser: {SeedNames.Of(scheme)} (expected henaff, cayley or random)", nameof(scheme)),
     };
 
@@ -50,11 +64,14 @@ public static class SkewInitializers
     /// random: Q from QR of a Gaussian matrix with columns scaled by sign(diag Q), redrawn until
     /// det Q ≥ 0; A = real(logm Q).
     /// </summary>
-    public static Tensor RandomOrthogonal(long n, Generator? generator = null)
+    public static Tensor RandomOrthogonal(long n, Generator? generator = null) => RandomOrthogonal(n, () => randn(n, n, float64, generator: generator));
+
+    /// <summary>random, with each Gaussian n×n matrix from <paramref name="gaussian"/> (float64).</summary>
+    private static Tensor RandomOrthogonal(long n, Func<Tensor> gaussian)
     {
         for (int attempt = 0; ; attempt++)
         {
-            var (q, _) = linalg.qr(randn(n, n, float64, generator: generator));
+            var (q, _) = linalg.qr(gaussian());
             q = q * q.diagonal().sign().unsqueeze(0);
             if (linalg.det(q).item<double>() >= 0)
                 return OrthogonalLog(q).to_type(float32);

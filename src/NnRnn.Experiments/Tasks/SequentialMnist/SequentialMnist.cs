@@ -1,4 +1,5 @@
 using NnRnn.Experiments.Data;
+using NnRnn.Randomness;
 using TorchSharp;
 using static TorchSharp.torch;
 
