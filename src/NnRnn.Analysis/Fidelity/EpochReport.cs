@@ -29,6 +29,7 @@ public static class EpochReport
         sb.Append("| model | impl | seeds | epochs |").AppendLine(string.Concat(quantities.Select(q => $" {q.Label} |")));
         sb.AppendLine("|---|---|---|---|" + string.Concat(quantities.Select(_ => "---|")));
         var tests = new List<string>();
+        var paired = new List<string>();
         foreach (var (ours, original) in pairs)
         {
             foreach (var runs in new[] { original, ours })
@@ -42,6 +43,7 @@ public static class EpochReport
             {
                 var a = ours.At(q.Column, q.Epoch);
                 var b = original.At(q.Column, q.Epoch);
+                paired.Add(PairedBySeed.Row(ours.Model, q.Label, ours.AtBySeed(q.Column, q.Epoch), original.AtBySeed(q.Column, q.Epoch)));
                 if (a.Length == 0 || b.Length == 0) { tests.Add($"| {ours.Model} | {q.Label} | – | – | – |"); continue; }
                 var (u, _, p) = MannWhitney.Test(a, b);
                 tests.Add($"| {ours.Model} | {q.Label} | {a.Length} vs {b.Length} | {u:0.#} | {p:0.###}{(p < 0.05 ? " **differ**" : "")} |");
@@ -50,6 +52,9 @@ public static class EpochReport
         sb.AppendLine().AppendLine("Mann–Whitney U (ours' U against the original), per seed values:").AppendLine();
         sb.AppendLine("| model | value | seeds (ours vs original) | U | p (two-sided) |").AppendLine("|---|---|---|---|---|");
         foreach (var t in tests) sb.AppendLine(t);
+        sb.AppendLine().AppendLine("Paired by seed (with `--init original` a seed starts both from the same parameters; Wilcoxon signed-rank on ours − original):").AppendLine();
+        sb.AppendLine(PairedBySeed.Header);
+        foreach (var t in paired) sb.AppendLine(t);
         EpochCurvesFigure.Save(figurePath, task, pairs);
         sb.AppendLine().AppendLine($"![{task.Title} learning curves]({figureLink})").AppendLine();
         return sb.ToString();

@@ -20,6 +20,12 @@ public sealed record EpochRuns(string Model, string Implementation, IReadOnlyDic
         => Column(column).Values.Where(v => v.Length > 0 && (epoch <= 0 ? v.Length + epoch > 0 : v.Length >= epoch))
                                 .Select(v => v[epoch <= 0 ? v.Length - 1 + epoch : epoch - 1]).Where(x => !double.IsNaN(x)).ToArray();
 
+    /// <summary>As <see cref="At"/>, keyed by seed (for the paired test).</summary>
+    public IReadOnlyDictionary<int, double> AtBySeed(string column, int epoch)
+        => Column(column).Where(s => s.Value.Length > 0 && (epoch <= 0 ? s.Value.Length + epoch > 0 : s.Value.Length >= epoch))
+                         .Select(s => (s.Key, Value: s.Value[epoch <= 0 ? s.Value.Length - 1 + epoch : epoch - 1]))
+                         .Where(s => !double.IsNaN(s.Value)).ToDictionary(s => s.Key, s => s.Value);
+
     /// <summary>Per epoch, the mean over seeds and its standard error (over the epochs every seed has).</summary>
     public (double[] Mean, double[] StandardError) MeanCurve(string column)
     {

@@ -24,6 +24,7 @@ public static class FidelityReport
         sb.AppendLine(" slow starts | last 500: mean ± SE |");
         sb.AppendLine("|---|---|---|" + string.Concat(LearningCurves.Windows.Select(_ => "---|")) + "---|---|");
         var tests = new List<string>();
+        var paired = new List<string>();
         foreach (var (ours, original) in pairs)
         {
             foreach (var c in new[] { original, ours })
@@ -38,6 +39,7 @@ public static class FidelityReport
             {
                 var a = ours.WindowMedians(from, to);
                 var b = original.WindowMedians(from, to);
+                paired.Add(PairedBySeed.Row(ours.Model, label, ours.WindowMediansBySeed(from, to), original.WindowMediansBySeed(from, to)));
                 if (a.Length == 0 || b.Length == 0) { tests.Add($"| {ours.Model} | {label} | – | – | – |"); continue; }
                 var (u, _, p) = MannWhitney.Test(a, b);
                 tests.Add($"| {ours.Model} | {label} | {a.Length} vs {b.Length} | {u:0.#} | {p:0.###}{(p < 0.05 ? " **differ**" : "")} |");
@@ -53,6 +55,10 @@ public static class FidelityReport
         sb.AppendLine().AppendLine("Mann–Whitney U (ours' U against the original) on the per-seed window medians; slow-start counts by Fisher's exact test:").AppendLine();
         sb.AppendLine("| model | window | seeds (ours vs original) | U | p (two-sided) |").AppendLine("|---|---|---|---|---|");
         foreach (var t in tests) sb.AppendLine(t);
+        sb.AppendLine().AppendLine("Paired by seed (with `--init original` a seed starts both from the same parameters, though the two draw different batches; "
+            + "Wilcoxon signed-rank on the per-seed window medians, ours − original):").AppendLine();
+        sb.AppendLine(PairedBySeed.Header);
+        foreach (var t in paired) sb.AppendLine(t);
         CurvesFigure.Save(figurePath, task, pairs);
         sb.AppendLine().AppendLine($"![{task} learning curves]({figureLink})").AppendLine();
         return sb.ToString();

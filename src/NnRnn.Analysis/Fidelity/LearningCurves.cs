@@ -10,6 +10,10 @@ public sealed record LearningCurves(string Model, string Implementation, IReadOn
     public double[] WindowMedians(int from, int to)
         => LossBySeed.Values.Where(l => l.Length >= to).Select(l => Median(l[(from - 1)..to])).ToArray();
 
+    /// <summary>As <see cref="WindowMedians"/>, keyed by seed (for the paired test).</summary>
+    public IReadOnlyDictionary<int, double> WindowMediansBySeed(int from, int to)
+        => LossBySeed.Where(s => s.Value.Length >= to).ToDictionary(s => s.Key, s => Median(s.Value[(from - 1)..to]));
+
     /// <summary>Seeds whose first 50 updates stayed near ln 9, the loss of a uniform guess over the 9 classes.</summary>
     public int SlowStarts => WindowMedians(1, 50).Count(m => m > 0.8 * Math.Log(9));
 
