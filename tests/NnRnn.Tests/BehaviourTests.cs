@@ -7,7 +7,8 @@ namespace NnRnn.Tests;
 /// <summary>
 /// Behaviour is pinned: a short run of every task through the CLI must write the metrics and
 /// summary recorded in Fixtures/behaviour (first recorded before the architecture refactor; re-recorded
-/// when a change alters rounding on purpose, e.g. the small-shape kernels), and a run directory
+/// when a change alters rounding on purpose, e.g. the small-shape kernels, or the data: copy batches
+/// from numpy's stream as copytask.py draws them), and a run directory
 /// stopped early by the pre-refactor build must still resume, to the result recorded in resumed/.
 /// On the machine that recorded the fixtures the comparison is bit for bit; elsewhere (another CPU
 /// or libtorch build rounds differently) within a relative 1e-3 of each value's magnitude.

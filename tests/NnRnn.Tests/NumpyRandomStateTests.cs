@@ -53,6 +53,24 @@ public class NumpyRandomStateTests
     }
 
     [Fact]
+    public void Randint_matches_numpy_and_the_state_round_trips()
+    {
+        // numpy 1.24: RandomState(400).randint(8, size=10)
+        Assert.Equal(new long[] { 4, 7, 6, 1, 4, 3, 7, 6, 5, 0 }, new NumpyRandomState(400).RandInt(8, 10));
+        var rng = new NumpyRandomState(7);
+        rng.Normal(3);                       // leaves a Gaussian kept
+        var saved = rng.State();
+        var expected = (rng.Normal(2), rng.RandInt(5, 700), rng.RandomSample());   // crosses a twist
+        var other = new NumpyRandomState(1);
+        other.Restore(saved);
+        var again = (other.Normal(2), other.RandInt(5, 700), other.RandomSample());
+        Assert.Equal(expected.Item1, again.Item1);
+        Assert.Equal(expected.Item2, again.Item2);
+        Assert.Equal(expected.Item3, again.Item3);
+        Assert.Throws<ArgumentException>(() => other.Restore(new long[3]));
+    }
+
+    [Fact]
     public void Sequential_mnist_uses_the_reference_order_and_split()
     {
         using var scope = NewDisposeScope();

@@ -14,7 +14,7 @@ public sealed class RunGenerators : IDisposable
     private const string InitializationName = "rng.init";
     // Checkpoints written before the run owned its initialisation generator stored the global one here.
     private const string LegacyGlobalName = "rng.global";
-    private readonly List<(string Name, Func<Tensor> State, Action<Tensor> Restore)> generators = [];
+    private readonly List<(string Name, Func<Tensor> State, Action<Tensor> Restore, Action? WhenMissing)> generators = [];
     private Generator? initialization;
 
     /// <summary>The generator every parameter's initial value is drawn from (after <see cref="Seed"/>).</summary>
@@ -35,11 +35,18 @@ public sealed class RunGenerators : IDisposable
     public void Add(string name, Generator generator) => Add(name, generator.get_state, state => generator.set_state(state));
 
     /// <summary>A task generator with its own notion of the state to save (e.g. the state at the start of an epoch).</summary>
-    public void Add(string name, Func<Tensor> state, Action<Tensor> restore) => generators.Add((name, state, restore));
+    /// <param name="name">Its section in the checkpoint.</param>
+    /// <param name="state">Its state to save.</param>
+    /// <param name="restore">Restores a saved state.</param>
+    /// <param name="whenMissing">
+    /// Called instead of <paramref name="restore"/> for a checkpoint without the section (written
+    /// before the generator existed); null: such a checkpoint is an error.
+    /// </param>
+    public void Add(string name, Func<Tensor> state, Action<Tensor> restore, Action? whenMissing = null) => generators.Add((name, state, restore, whenMissing));
 
     public void Save(Checkpoint checkpoint)
     {
-        foreach (var (name, state, _) in generators)
+        foreach (var (name, state, _, _) in generators)
         {
             var tensor = state();
             checkpoint.PutTensor(name, tensor);
@@ -50,8 +57,12 @@ public sealed class RunGenerators : IDisposable
 
     public void Load(Checkpoint checkpoint)
     {
-        foreach (var (name, _, restore) in generators)
-            using (var state = checkpoint.GetTensor(name)) restore(state);
+        foreach (var (name, _, restore, whenMissing) in generators)
+        {
+            if (whenMissing is not null && !checkpoint.Has(name)) { whenMissing(); continue; }
+            using var state = checkpoint.GetTensor(name);
+            restore(state);
+        }
         var saved = checkpoint.Has(InitializationName) ? InitializationName : LegacyGlobalName;
         using var init = checkpoint.GetTensor(saved);
         Initialization.set_state(init);

@@ -51,8 +51,8 @@ public static class CellFactory
         {
             return spec.NetType switch
             {
-                NetType.Rnn => new VanillaRnnCell(spec.InputSize, spec.HiddenSize, spec.Activation, spec.RecurrentInit, spec.InputInit, generator: spec.Generator, style: spec.Init),
-                NetType.RnnOrth => new VanillaRnnCell(spec.InputSize, spec.HiddenSize, spec.Activation, spec.RecurrentInit, spec.InputInit, orthogonalInit: true, spec.Generator, spec.Init),
+                NetType.Rnn => new VanillaRnnCell(spec.InputSize, spec.HiddenSize, spec.Activation, spec.RecurrentInit, spec.InputInit, generator: spec.Generator, style: spec.Init, numpy: spec.Numpy),
+                NetType.RnnOrth => new VanillaRnnCell(spec.InputSize, spec.HiddenSize, spec.Activation, spec.RecurrentInit, spec.InputInit, orthogonalInit: true, spec.Generator, spec.Init, spec.Numpy),
                 NetType.ExpRnn => new ExpRnnCell(spec.InputSize, spec.HiddenSize, spec.Activation, spec.RecurrentInit, spec.InputInit, spec.Gradient, spec.Generator, spec.Init, spec.Numpy),
                 NetType.NnRnn => new NnRnnCell(spec.InputSize, spec.HiddenSize, spec.Activation, spec.RecurrentInit, spec.InputInit, spec.Delta, spec.Gradient, spec.Generator, spec.Init, spec.Numpy),
                 NetType.Lstm => new LstmCell(spec.InputSize, spec.HiddenSize, spec.RecurrentInit, spec.Generator, spec.Init),

@@ -1,5 +1,6 @@
 using NnRnn.Nonlinearities;
 using NnRnn.Orthogonal;
+using NnRnn.Randomness;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -26,9 +27,10 @@ public sealed class VanillaRnnCell : RecurrentCell
     /// <param name="inputInit">Initialiser of U: xavier or kaiming.</param>
     /// <param name="generator">Every initial draw comes from it (libtorch's global generator when null).</param>
     /// <param name="style">Original: an orthogonal V is expm(skew(default Linear init)), as the reference draws it.</param>
+    /// <param name="numpy">With <see cref="InitStyle.Original"/> and an orthogonal V: numpy's stream, from which the reference draws (and discards) the named init.</param>
     public VanillaRnnCell(long inputSize, long hiddenSize, Nonlinearities.Activation activation = Nonlinearities.Activation.ModRelu,
         Initializer recurrentInit = Initializer.Xavier, Initializer inputInit = Initializer.Xavier, bool orthogonalInit = false,
-        Generator? generator = null, InitStyle style = InitStyle.Documented)
+        Generator? generator = null, InitStyle style = InitStyle.Documented, NumpyRandomState? numpy = null)
         : base("VanillaRnnCell", inputSize, hiddenSize)
     {
         kind = orthogonalInit ? Cells.NetType.RnnOrth : Cells.NetType.Rnn;
@@ -48,7 +50,9 @@ public sealed class VanillaRnnCell : RecurrentCell
         WeightInit.Apply(U.weight!, inputInit, nameof(inputInit), generator, style);
         if (recurrentInit.IsOrthogonal() && style == InitStyle.Original)
         {
-            // the reference's _B ignores the named draw: V = expm(skew(V's own default draw))
+            // the reference's _B ignores the named draw: V = expm(skew(V's own default draw)); the
+            // named draw still takes its values from numpy's stream, which copytask.py draws batches from
+            if (numpy is not null) SkewInitializers.Create(recurrentInit, hiddenSize, numpy).Dispose();
             using var _ = no_grad();
             using var v = MatrixExponential.Expm(Skew.FromFree(V.weight!.to_type(float64))).to_type(float32);
             V.weight!.copy_(v);

@@ -79,6 +79,40 @@ public sealed class NumpyRandomState
         return f * x2;
     }
 
+    /// <summary>
+    /// <c>randint(high, size=count)</c> (legacy, int64): each value the next 32-bit draw masked to
+    /// high − 1's bit length, redrawn while ≥ high (copytask.py's symbols).
+    /// </summary>
+    public long[] RandInt(int high, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(high, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var result = new long[count];
+        for (int i = 0; i < count; i++) result[i] = high == 1 ? 0 : Interval((uint)(high - 1));
+        return result;
+    }
+
+    /// <summary>The whole state (the 624 words, the position, the kept Gaussian), for a checkpoint.</summary>
+    public long[] State()
+    {
+        var state = new long[N + 3];
+        for (int i = 0; i < N; i++) state[i] = mt[i];
+        state[N] = index;
+        state[N + 1] = cachedGauss is null ? 0 : 1;
+        state[N + 2] = BitConverter.DoubleToInt64Bits(cachedGauss ?? 0);
+        return state;
+    }
+
+    /// <summary>Restores a <see cref="State"/>.</summary>
+    public void Restore(IReadOnlyList<long> state)
+    {
+        if (state.Count != N + 3 || state[N] is < 0 or > N)
+            throw new ArgumentException($"not a numpy generator state ({state.Count} values, expected {N + 3})", nameof(state));
+        for (int i = 0; i < N; i++) mt[i] = (uint)state[i];
+        index = (int)state[N];
+        cachedGauss = state[N + 1] != 0 ? BitConverter.Int64BitsToDouble(state[N + 2]) : null;
+    }
+
     /// <summary><c>permutation(n)</c>: a shuffled 0..n−1, as numpy's legacy generator shuffles it.</summary>
     public long[] Permutation(int n)
     {

@@ -1,3 +1,4 @@
+using NnRnn.Randomness;
 using System.Collections;
 using NnRnn.Cells;
 using NnRnn.Experiments.Models;
@@ -44,12 +45,14 @@ public sealed class InitFromTests : IDisposable
 
         // the same loss computed independently: TorchSharp's own loader on a freshly built model
         var task = options.CopyTask();
-        var cell = CellFactory.Create(options.CellSpec(task.InputSize));
+        // copytask.py's batches come from numpy's stream after the model's own numpy draws
+        var numpy = new NumpyRandomState((uint)options.RandomSeed);
+        var spec = options.CellSpec(task.InputSize);
+        var cell = CellFactory.Create(spec.Numpy is null ? spec : spec with { Numpy = numpy });
         using var model = new PerStepReadoutModel(cell, ((ISyntheticTask)task).Outputs);
         model.load_py(weights);
         foreach (var f in cell.OrthogonalFactors()) f.Refresh();
-        using var data = new Generator((ulong)options.RandomSeed);
-        var (x, y) = task.Batch(options.Batch, data);
+        var (x, y) = task.Batch(options.Batch, numpy);
         double want;
         using (no_grad()) want = model.WithPenalty(task.Loss(model.forward(x), y)).item<float>();
         Assert.Equal(want, first.Loss);

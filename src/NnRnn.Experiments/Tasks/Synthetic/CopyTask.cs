@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using NnRnn.Experiments.Training;
+using NnRnn.Randomness;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -70,11 +71,37 @@ public sealed class CopyTask : ISyntheticTask
     public (Tensor Input, Tensor Target) Batch(int batch, Generator generator)
     {
         using var scope = NewDisposeScope();
-        int c = CopyLength, length = SequenceLength;
-        var symbols = randint(1, Labels + 1, new long[] { c, batch }, dtype: int64, generator: generator);
+        var symbols = randint(1, Labels + 1, new long[] { CopyLength, batch }, dtype: int64, generator: generator);
         var cueAt = Variable
-            ? randint(1, Delay + 1, new long[] { batch }, dtype: int64, generator: generator) + (c - 1)
-            : full(batch, (long)(Delay + c - 1), int64);
+            ? randint(1, Delay + 1, new long[] { batch }, dtype: int64, generator: generator) + (CopyLength - 1)
+            : full(batch, (long)(Delay + CopyLength - 1), int64);
+        var (input, target) = Layout(symbols, cueAt);
+        return (input.MoveToOuterDisposeScope(), target.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>The fixed delay only: copytask.py has no variable one.</summary>
+    public bool ReferenceDrawsWithNumpy => !Variable;
+
+    /// <summary>
+    /// The batch copytask.py draws from numpy's global stream: create_dataset calls, per sequence,
+    /// <c>np.random.randint(labels, size=c)</c> (symbol = draw + 1), so the same stream gives the same batches.
+    /// </summary>
+    public (Tensor Input, Tensor Target) Batch(int batch, NumpyRandomState numpy)
+    {
+        if (Variable) throw new NotSupportedException("the reference's copy task has no variable delay: draw it with a torch generator");
+        using var scope = NewDisposeScope();
+        var drawn = new long[batch * CopyLength];
+        for (int b = 0; b < batch; b++) numpy.RandInt(Labels, CopyLength).CopyTo(drawn, b * CopyLength);
+        var symbols = (tensor(drawn).reshape(batch, CopyLength).t() + 1).contiguous();       // [c, B]
+        var (input, target) = Layout(symbols, full(batch, (long)(Delay + CopyLength - 1), int64));
+        return (input.MoveToOuterDisposeScope(), target.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>The sequences around symbols [c, B] with each column's cue at step cueAt [B].</summary>
+    private (Tensor Input, Tensor Target) Layout(Tensor symbols, Tensor cueAt)
+    {
+        int c = CopyLength, length = SequenceLength;
+        long batch = symbols.shape[1];
         var time = arange(length, dtype: int64).unsqueeze(1);                 // [L, 1]
         var values = zeros(length, batch, int64);
         values[..c] = symbols;
@@ -87,7 +114,7 @@ public sealed class CopyTask : ISyntheticTask
         var input = OneHot
             ? nn.functional.one_hot(values, Labels + 2).to_type(float32)
             : values.to_type(float32).unsqueeze(2);
-        return (input.MoveToOuterDisposeScope(), target.MoveToOuterDisposeScope());
+        return (input, target);
     }
 
     /// <summary>Σ_t CE(out_t, y_t) / L with CE the batch mean (= the mean over all L·B positions).</summary>

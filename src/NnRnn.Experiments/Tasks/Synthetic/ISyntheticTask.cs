@@ -1,3 +1,4 @@
+using NnRnn.Randomness;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -21,6 +22,17 @@ public interface ISyntheticTask
 
     /// <summary>A fresh batch: inputs [T, B, InputSize] and targets.</summary>
     (Tensor Input, Tensor Target) Batch(int batch, Generator generator);
+
+    /// <summary>
+    /// Whether the reference script draws this task's batches from numpy's global stream, seeded
+    /// with the run's seed and shared with the model's numpy draws (copytask.py); then training
+    /// draws them with <see cref="Batch(int, NumpyRandomState)"/>.
+    /// </summary>
+    bool ReferenceDrawsWithNumpy => false;
+
+    /// <summary>A fresh batch drawn from numpy's stream as the reference script draws it.</summary>
+    (Tensor Input, Tensor Target) Batch(int batch, NumpyRandomState numpy)
+        => throw new NotSupportedException($"the reference's {Name} does not draw its batches from numpy");
 
     /// <summary>The training loss from the outputs at every step.</summary>
     Tensor Loss(Tensor outputs, Tensor target);

@@ -4,6 +4,7 @@ using NnRnn.Experiments.Models;
 using NnRnn.Experiments.Runs;
 using NnRnn.Experiments.Training;
 using NnRnn.Optim;
+using NnRnn.Randomness;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -26,6 +27,7 @@ public sealed class SyntheticTaskTraining(SyntheticTaskOptions options) : Traini
     private PerStepReadoutModel? model;
     private RecurrentOptimizer? optimizer;
     private Generator? data;
+    private NumpyRandomState? numpy;
 
     /// <summary>The checkpoint's bookkeeping: the updates done.</summary>
     public sealed record State([property: JsonPropertyName("step")] long Step);
@@ -49,11 +51,19 @@ public sealed class SyntheticTaskTraining(SyntheticTaskOptions options) : Traini
 
     public override void Build(RunGenerators generators)
     {
-        cell = CellFactory.Create(options.CellSpec(task.InputSize) with { Generator = generators.Initialization });
+        // copytask.py seeds numpy once and draws from that one stream the model's numpy values
+        // (with --init original) and then every batch: ours shares one stream the same way
+        numpy = task.ReferenceDrawsWithNumpy && options.RandomSeed >= 0 ? new NumpyRandomState((uint)options.RandomSeed) : null;
+        var spec = options.CellSpec(task.InputSize) with { Generator = generators.Initialization };
+        if (numpy is not null && spec.Numpy is not null) spec = spec with { Numpy = numpy };
+        cell = CellFactory.Create(spec);
         model = Place(new PerStepReadoutModel(cell, task.Outputs, generator: generators.Initialization, style: options.Init) { Mode = options.Unroll });
         optimizer = new RecurrentOptimizer(model, cell, options.OptimizerSettings());
         data = new Generator((ulong)options.RandomSeed);
         generators.Add("rng.data", data);
+        // a checkpoint written before copy batches came from numpy's stream goes on drawing them from torch's
+        if (numpy is { } stream)
+            generators.Add("rng.numpy", () => tensor(stream.State()), state => stream.Restore(state.data<long>().ToArray()), whenMissing: () => numpy = null);
     }
 
     protected override State Capture(TrainingPosition position) => new(position.Updates);
@@ -69,7 +79,8 @@ public sealed class SyntheticTaskTraining(SyntheticTaskOptions options) : Traini
 
     public override UpdateResult Update(TrainingPosition position)
     {
-        var (x, y) = task.Batch(options.Batch, data!);   // drawn on the CPU: the same batches on every device
+        // drawn on the CPU: the same batches on every device
+        var (x, y) = numpy is not null ? task.Batch(options.Batch, numpy) : task.Batch(options.Batch, data!);
         var (loss, score) = SyntheticTaskStep.Update(model!, optimizer!, task, Place(x), Place(y));
         return new SyntheticTaskUpdate(loss, score);
     }
