@@ -20,7 +20,7 @@ public sealed record BenchmarkConfig(string Task, NetType Net, long Hidden, int 
 /// <summary>Timings of one configuration (field names are relied on by tooling).</summary>
 public sealed record BenchmarkResult(string task, string net, long nhid, int batch, int seq_len, int threads,
     string path, int repeats, double ms_median, double ms_min, double ms_mean, double timesteps_per_s, double? peak_rss_mb, string kernels = "libtorch",
-    string device = "cpu", double? page_faults_per_update = null);
+    string device = "cpu", double? page_faults_per_update = null, double? pool_misses_per_update = null);
 
 /// <summary>
 /// Resident memory over a long run of updates (<c>nnrnn bench --soak</c>): after the warm-up, every
@@ -60,11 +60,12 @@ public static class UpdateBenchmark
         long smallBefore = KernelSelection.SmallRuns, elementwiseBefore = KernelSelection.ElementwiseRuns;
         var device = Devices.ComputeDevice.Parse(config.Device);
         long? faultsBefore = null;
+        (long Rents, long Reuses) poolBefore = default;
         try
         {
             for (int i = 0; i < config.Warmup + config.Repeats; i++)
             {
-                if (i == config.Warmup) faultsBefore = PeakMemory.MinorFaults();
+                if (i == config.Warmup) { faultsBefore = PeakMemory.MinorFaults(); poolBefore = Devices.TensorMemoryPool.Counts; }
                 var watch = Stopwatch.StartNew();
                 using (var scope = NewDisposeScope()) update();
                 DevicePlacement.Synchronize(device);   // the update's kernels are done, not only queued
@@ -74,6 +75,9 @@ public static class UpdateBenchmark
         }
         finally { KernelSelection.Enabled = enabled; }
         double? faults = PeakMemory.MinorFaults() - faultsBefore is long f && times.Count > 0 ? Math.Round((double)f / times.Count, 1) : null;
+        // large buffers the pool had to allocate afresh after the warm-up (0 when every update reuses them)
+        var pool = Devices.TensorMemoryPool.Counts;
+        double? poolMisses = times.Count > 0 ? Math.Round((double)(pool.Rents - poolBefore.Rents - (pool.Reuses - poolBefore.Reuses)) / times.Count, 2) : null;
         bool small = KernelSelection.SmallRuns > smallBefore;
         bool elementwise = KernelSelection.ElementwiseRuns > elementwiseBefore;
         times.Sort();
@@ -82,7 +86,7 @@ public static class UpdateBenchmark
             sequenceLength, config.Threads, fused ? "fused" : "autograd", times.Count,
             Math.Round(median, 3), Math.Round(times[0], 3), Math.Round(times.Average(), 3),
             Math.Round(sequenceLength * config.Batch / (median / 1000.0), 1), PeakMemory.PeakMb(),
-            small ? "small" : elementwise ? "blas+elementwise" : "libtorch", Devices.ComputeDevice.Name(device), faults);
+            small ? "small" : elementwise ? "blas+elementwise" : "libtorch", Devices.ComputeDevice.Name(device), faults, poolMisses);
     }
 
     /// <summary>Runs <paramref name="updates"/> updates after the warm-up and samples the resident memory.</summary>

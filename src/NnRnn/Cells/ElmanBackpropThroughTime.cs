@@ -28,8 +28,11 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
         var h0 = (Tensor)vars[2];
         var sigma = (Nonlinearity)vars[4];
         bool small = KernelSelection.UseSmallKernel(a, a.shape[1], w.shape[0], w.shape[1]);
+        // large CPU shapes: the step products through the BLAS, σ and σ' in the kernels
+        bool kernel = !small && HasKernel(sigma) && KernelSelection.UseElementwiseKernel(a);
         ctx.save_data("small", small);
-        var hiddens = small ? ElmanKernel.Forward(a, w, h0, (Tensor?)vars[3], sigma.Kind) : ForwardLarge(a, w, h0, sigma);
+        ctx.save_data("kernel", kernel);
+        var hiddens = small ? ElmanKernel.Forward(a, w, h0, (Tensor?)vars[3], sigma.Kind) : ForwardLarge(a, w, h0, sigma, kernel);
         ctx.save_for_backward(new List<Tensor> { w, h0, hiddens });
         ctx.save_data("sigma", sigma);
         return hiddens;
@@ -37,22 +40,47 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
 
     /// <summary>
     /// H starts as a copy of the projected inputs; each step adds h_{t−1} W into its row in place
-    /// (β = 1) and applies σ in place, so no per-step tensors are stacked afterwards.
+    /// (β = 1) and applies σ in place, so no per-step tensors are stacked afterwards. On the CPU σ
+    /// runs in the C# kernel over the step's rows (one pass instead of a libtorch call per operation).
     /// </summary>
-    private static Tensor ForwardLarge(Tensor a, Tensor w, Tensor h0, Nonlinearity sigma)
+    private static Tensor ForwardLarge(Tensor a, Tensor w, Tensor h0, Nonlinearity sigma, bool kernel)
     {
         var hiddens = TensorMemoryPool.Empty(a.shape, a.dtype, a.device);
         hiddens.copy_(a);
         using var wc = w.contiguous();   // e.g. RNN's Vᵀ is a transposed view: BLAS is faster on a dense copy
+        using var bias = kernel ? sigma.Bias?.detach().contiguous() : null;
         using var handOff = Gemm.HandOffThreads(hiddens[0], h0, wc);
         for (long t = 0; t < a.shape[0]; t++)
         {
             using var scope = NewDisposeScope();
             var ht = hiddens[t];
             Gemm.MultiplyInto(ht, t == 0 ? h0 : hiddens[t - 1], wc);
-            sigma.ForwardInPlace(ht);
+            if (kernel) ActivateRows(sigma.Kind, ht, bias);
+            else sigma.ForwardInPlace(ht);
         }
         return hiddens;
+    }
+
+    /// <summary>The real activations the kernels have (EURNN's complex modReLU is not an Elman σ).</summary>
+    private static bool HasKernel(Nonlinearity sigma)
+        => sigma.Kind is Activation.None or Activation.Relu or Activation.ModRelu or Activation.Tanh or Activation.Sigmoid;
+
+    private static void ActivateRows(Activation kind, Tensor rows, Tensor? bias)
+    {
+        int n = (int)rows.shape[^1];
+        if (rows.dtype == ScalarType.Float64)
+            PointwiseActivation.Forward(kind, TensorMemory.Of<double>(rows), bias is null ? default : TensorMemory.Of<double>(bias), n);
+        else
+            PointwiseActivation.Forward(kind, TensorMemory.Of<float>(rows), bias is null ? default : TensorMemory.Of<float>(bias), n);
+    }
+
+    private static void DifferentiateRows(Activation kind, Tensor dz, Tensor h, double[] biasGradient)
+    {
+        int n = (int)dz.shape[^1];
+        if (dz.dtype == ScalarType.Float64)
+            PointwiseActivation.Backward(kind, TensorMemory.Of<double>(dz), TensorMemory.Of<double>(h), biasGradient, n);
+        else
+            PointwiseActivation.Backward(kind, TensorMemory.Of<float>(dz), TensorMemory.Of<float>(h), biasGradient, n);
     }
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradHiddens)
@@ -85,18 +113,27 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
             using var handOff = Gemm.HandOffThreads(gradA[0], gradA[0], wt);
             // modReLU's dL/db: one reduction over H where H is small (the rounding of earlier
             // versions), per step where it is large (no two [T, B, N] temporaries).
-            bool biasPerStep = sigma.Bias is not null && hiddens.numel() > 1 << 22;
-            gradBias = biasPerStep ? zeros(n, hiddens.dtype, hiddens.device).MoveToOuterDisposeScope() : null;
+            bool kernel = (bool)ctx.get_data("kernel");
+            bool biasPerStep = sigma.Bias is not null && (kernel || hiddens.numel() > 1 << 22);
+            // the kernel sums dL/db in double over every row, step by step (as the small-shape kernel)
+            var biasSums = kernel && sigma.Bias is not null ? new double[n] : null;
+            gradBias = biasPerStep && !kernel ? zeros(n, hiddens.dtype, hiddens.device).MoveToOuterDisposeScope() : null;
             for (long t = steps - 1; t >= 0; t--)
             {
                 using var step = NewDisposeScope();
                 var dz = gradA[t];
                 var ht = hiddens[t];
                 if (t < steps - 1) Gemm.MultiplyInto(dz, gradA[t + 1], wt);
+                if (kernel)
+                {
+                    DifferentiateRows(sigma.Kind, dz, ht, biasSums ?? []);
+                    continue;
+                }
                 dz.mul_(sigma.Derivative(ht));
                 if (gradBias is not null) gradBias.add_(sigma.BiasGradient(ht, dz)!);   // per step: no [T, B, N] temporaries
             }
             handOff.Dispose();
+            if (biasSums is not null) gradBias = tensor(biasSums).to(hiddens.dtype, hiddens.device).MoveToOuterDisposeScope();
             // dL/dW = Σ_t h_{t−1}ᵀ dz_t as one [N, (T−1)·B] × [(T−1)·B, N] product plus h_0ᵀ dz_0
             var dz0 = gradA[0];
             gradW = zeros(n, n, w.dtype, w.device).MoveToOuterDisposeScope();

@@ -50,6 +50,27 @@ internal static class PointwiseActivation
     }
 
     /// <summary>
+    /// g[j + lane] += v[lane] in double, lane by lane: the same additions, in the same order, as one
+    /// scalar add per element (so the result does not depend on the vector width), without extracting lanes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AccumulateInDouble<T>(Vector256<T> v, Span<double> g, int j, bool full) where T : unmanaged, INumber<T>
+    {
+        ref double target = ref MemoryMarshal.GetReference(g);
+        if (full && typeof(T) == typeof(float))
+        {
+            var (low, high) = Vector256.Widen(v.AsSingle());
+            (Vector256.LoadUnsafe(ref target, (nuint)j) + low).StoreUnsafe(ref target, (nuint)j);
+            (Vector256.LoadUnsafe(ref target, (nuint)j + 4) + high).StoreUnsafe(ref target, (nuint)j + 4);
+        }
+        else if (full && typeof(T) == typeof(double))
+            (Vector256.LoadUnsafe(ref target, (nuint)j) + v.AsDouble()).StoreUnsafe(ref target, (nuint)j);
+        else
+            for (int lane = 0; lane < (full ? Vector256<T>.Count : 1); lane++)
+                Unsafe.Add(ref target, j + lane) += double.CreateTruncating(v.GetElement(lane));
+    }
+
+    /// <summary>
     /// dh ← dh ⊙ σ'(z) from h = σ(z); for modReLU also adds Σ_rows dz ⊙ sign(h) to
     /// <paramref name="biasGradient"/> [N] (dL/db, see <see cref="ModReLU.BiasGradient"/>).
     /// </summary>
@@ -79,8 +100,7 @@ internal static class PointwiseActivation
                         // σ' = 1 where h ≠ 0 (else 0); ∂σ/∂b = sign(h).
                         dv = Vector256.ConditionalSelect(Vector256.Equals(hv, Vector256<T>.Zero), Vector256<T>.Zero, dv);
                         var signed = Vector256.ConditionalSelect(Vector256.LessThan(hv, Vector256<T>.Zero), -dv, dv);
-                        for (int lane = 0; lane < (full ? Vector256<T>.Count : 1); lane++)
-                            biasGradient[j + lane] += double.CreateTruncating(signed.GetElement(lane));
+                        AccumulateInDouble(signed, biasGradient, j, full);
                         break;
                     case Activation.Tanh:
                         dv *= one - hv * hv;
