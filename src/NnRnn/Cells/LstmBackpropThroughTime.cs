@@ -82,12 +82,9 @@ internal sealed class LstmBackpropThroughTime : autograd.MultiTensorFunction<Lst
             dA.MoveToOuterDisposeScope();
             gradC0 = dC0.MoveToOuterDisposeScope();
             using var first = dA[0];
-            if (blas) gradU = RecurrentGradient(hiddens, h0, dA).MoveToOuterDisposeScope();
-            else
-            {
-                var hPrevAll = hiddens[..(int)(steps - 1)].reshape(-1, n);
-                gradU = addmm(hPrevAll.t().mm(dA[1..].reshape(-1, 4 * n)), h0.t(), first, 1, 1).MoveToOuterDisposeScope();
-            }
+            // dL/dU is the update's one large product even on small shapes ([N, (T−1)·B] × [(T−1)·B, 4N]):
+            // through Gemm, which picks the faster BLAS for its shape
+            gradU = RecurrentGradient(hiddens, h0, dA).MoveToOuterDisposeScope();
             gradH0 = first.mm(u.t()).MoveToOuterDisposeScope();
             return new List<Tensor> { dA, gradU, gradH0, gradC0 };
         }
