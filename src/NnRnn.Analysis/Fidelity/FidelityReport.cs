@@ -55,8 +55,8 @@ public static class FidelityReport
         sb.AppendLine().AppendLine("Mann–Whitney U (ours' U against the original) on the per-seed window medians; slow-start counts by Fisher's exact test:").AppendLine();
         sb.AppendLine("| model | window | seeds (ours vs original) | U | p (two-sided) |").AppendLine("|---|---|---|---|---|");
         foreach (var t in tests) sb.AppendLine(t);
-        sb.AppendLine().AppendLine("Paired by seed (with `--init original` a seed starts both from the same parameters, though the two draw different batches; "
-            + "Wilcoxon signed-rank on the per-seed window medians, ours − original):").AppendLine();
+        sb.AppendLine().AppendLine("Paired by seed (with `--init original` a seed starts both from the same parameters and, the batches coming from numpy's "
+            + "stream as `copytask.py` draws them, on the same batches; Wilcoxon signed-rank on the per-seed window medians, ours − original):").AppendLine();
         sb.AppendLine(PairedBySeed.Header);
         foreach (var t in paired) sb.AppendLine(t);
         CurvesFigure.Save(figurePath, task, pairs);

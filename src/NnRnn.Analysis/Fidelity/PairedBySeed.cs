@@ -23,5 +23,11 @@ public static class PairedBySeed
              + $"{w:0.#} | {p:0.###}{(p < 0.05 ? " **differ**" : "")} |";
     }
 
-    private static string F(double x) => x.ToString(Math.Abs(x) >= 1e4 ? "0.0e0" : Math.Abs(x) >= 10 ? "+0.00;-0.00" : "+0.0000;-0.0000", CultureInfo.InvariantCulture);
+    private static string F(double x)
+    {
+        if (Math.Abs(x) >= 1e4) return x.ToString("0.0e0", CultureInfo.InvariantCulture);
+        // rounded first, so a difference that rounds to zero prints as 0 (no sign)
+        double r = Math.Round(x, Math.Abs(x) >= 10 ? 2 : 4);
+        return r == 0 ? "0" : r.ToString(Math.Abs(r) >= 10 ? "+0.00;-0.00" : "+0.0000;-0.0000", CultureInfo.InvariantCulture);
+    }
 }
