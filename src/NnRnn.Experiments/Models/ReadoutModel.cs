@@ -38,6 +38,9 @@ public abstract class ReadoutModel : nn.Module<Tensor, Tensor>
     /// <summary>The cell's features at every step, x [T, B, in] → [T, B, OutputSize], from a zero state.</summary>
     protected Tensor Features(Tensor input) => SequenceRunner.Run(rnn, input, null, Mode).Outputs;
 
+    /// <summary>The features after the last step only ([B, OutputSize]).</summary>
+    protected Tensor FeaturesAfterLastStep(Tensor input) => SequenceRunner.RunLast(rnn, input, null, Mode);
+
     /// <summary>The task loss plus the cell's regulariser (nnRNN's δ term).</summary>
     public Tensor WithPenalty(Tensor taskLoss) => rnn.WithPenalty(taskLoss);
 }

@@ -18,7 +18,7 @@ public sealed class SequenceClassifier : ReadoutModel
         => RegisterComponents();
 
     /// <summary>x [T, B, in] → logits [B, classes] from the features after the last step.</summary>
-    public override Tensor forward(Tensor input) => lin.forward(Features(input)[-1]);
+    public override Tensor forward(Tensor input) => lin.forward(FeaturesAfterLastStep(input));
 
     /// <summary>
     /// Copies every parameter and buffer of <paramref name="source"/> (same architecture) into this

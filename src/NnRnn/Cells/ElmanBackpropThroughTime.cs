@@ -19,7 +19,14 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
     public override string Name => "ElmanBackpropThroughTime";
 
     public static Tensor Apply(Tensor projected, Tensor recurrent, Tensor h0, Tensor? bias, Nonlinearity sigma)
-        => apply(projected, recurrent, h0, bias!, sigma);
+        => apply(projected, recurrent, h0, bias!, sigma, false);
+
+    /// <summary>
+    /// As <see cref="Apply"/>, returning h_T [B, N] only: backward then starts from dL/dh_T alone
+    /// instead of a dense [T, B, N] gradient that is zero but for its last step (sequence classification).
+    /// </summary>
+    public static Tensor ApplyLast(Tensor projected, Tensor recurrent, Tensor h0, Tensor? bias, Nonlinearity sigma)
+        => apply(projected, recurrent, h0, bias!, sigma, true);
 
     public override Tensor forward(autograd.AutogradContext ctx, params object[] vars)
     {
@@ -33,9 +40,13 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
         ctx.save_data("small", small);
         ctx.save_data("kernel", kernel);
         var hiddens = small ? ElmanKernel.Forward(a, w, h0, (Tensor?)vars[3], sigma.Kind) : ForwardLarge(a, w, h0, sigma, kernel);
+        bool lastOnly = (bool)vars[5];
         ctx.save_for_backward(new List<Tensor> { w, h0, hiddens });
         ctx.save_data("sigma", sigma);
-        return hiddens;
+        ctx.save_data("lastOnly", lastOnly);
+        if (!lastOnly) return hiddens;
+        using var last = hiddens[-1];
+        return last.clone();
     }
 
     /// <summary>
@@ -89,11 +100,19 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
         var (w, h0, hiddens) = (saved[0], saved[1], saved[2]);
         var sigma = (Nonlinearity)ctx.get_data("sigma");
         long steps = hiddens.shape[0], n = hiddens.shape[2];
+        bool lastOnly = (bool)ctx.get_data("lastOnly");
         Tensor gradA, gradW, gradH0;
         Tensor? gradBias;
         if ((bool)ctx.get_data("small"))
         {
             using var scope = NewDisposeScope();
+            if (lastOnly)
+            {
+                // small shapes: the dense gradient is cheap, and the kernel's rounding stays the same
+                var dense = zeros_like(hiddens);
+                dense[-1] = gradHiddens;
+                gradHiddens = dense;
+            }
             (gradA, gradBias) = ElmanKernel.Backward(gradHiddens, w, hiddens, sigma.Kind);
             gradA.MoveToOuterDisposeScope();
             gradBias?.MoveToOuterDisposeScope();
@@ -101,12 +120,15 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
             var hPrevAll = hiddens[..(int)(steps - 1)].reshape(-1, n);
             gradW = addmm(hPrevAll.t().mm(gradA[1..].reshape(-1, n)), h0.t(), first, 1, 1).MoveToOuterDisposeScope();
             gradH0 = first.mm(w.t()).MoveToOuterDisposeScope();
-            return new List<Tensor> { gradA, gradW, gradH0, gradBias!, null! };
+            return new List<Tensor> { gradA, gradW, gradH0, gradBias!, null!, null! };
         }
         // dz is built in place in one [T, B, N] buffer (a copy of dL/dH): dz_t = (dL/dh_t + dz_{t+1} Wᵀ) ⊙ σ'(z_t),
         // with σ' taken per step from h_t, so no [T, B, N] derivative tensor is kept.
-        gradA = TensorMemoryPool.Empty(gradHiddens.shape, gradHiddens.dtype, gradHiddens.device);
-        gradA.copy_(gradHiddens);
+        gradA = TensorMemoryPool.Empty(hiddens.shape, hiddens.dtype, hiddens.device);
+        if (lastOnly)
+            using (var last = gradA[-1]) last.copy_(gradHiddens);   // the earlier rows are written by their products (β = 0) below
+        else
+            gradA.copy_(gradHiddens);
         using (var scope = NewDisposeScope())
         {
             var wt = w.t().contiguous();
@@ -123,7 +145,7 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
                 using var step = NewDisposeScope();
                 var dz = gradA[t];
                 var ht = hiddens[t];
-                if (t < steps - 1) Gemm.MultiplyInto(dz, gradA[t + 1], wt);
+                if (t < steps - 1) Gemm.MultiplyInto(dz, gradA[t + 1], wt, beta: lastOnly ? 0 : 1);
                 if (kernel)
                 {
                     DifferentiateRows(sigma.Kind, dz, ht, biasSums ?? []);
@@ -142,6 +164,6 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
             gradH0 = dz0.mm(wt).MoveToOuterDisposeScope();
             if (!biasPerStep) gradBias = sigma.BiasGradient(hiddens, gradA)?.MoveToOuterDisposeScope();
         }
-        return new List<Tensor> { gradA, gradW, gradH0, gradBias!, null! };
+        return new List<Tensor> { gradA, gradW, gradH0, gradBias!, null!, null! };
     }
 }

@@ -34,4 +34,10 @@ internal sealed class ElmanRecurrence : IFusedRecurrence
             hiddens = ElmanBackpropThroughTime.Apply(projected, recurrent, state.Hidden, sigma.Bias, sigma);
         return (hiddens, new RecurrentState(hiddens[-1]));
     }
+
+    public Tensor UnrollLast(Tensor inputs, RecurrentState state)
+    {
+        using var projected = input.forward(inputs);
+        return ElmanBackpropThroughTime.ApplyLast(projected, recurrent, state.Hidden, sigma.Bias, sigma);
+    }
 }

@@ -23,4 +23,11 @@ public interface IFusedRecurrence : IRecurrence
 {
     /// <summary>Runs x [T, batch, in]; returns the outputs [T, batch, OutputSize] and the final state.</summary>
     (Tensor Outputs, RecurrentState Final) Unroll(Tensor inputs, RecurrentState state);
+
+    /// <summary>
+    /// Runs x [T, batch, in] for a read-out of the last step only ([batch, OutputSize]). A recurrence
+    /// may do it cheaper than <see cref="Unroll"/> followed by a slice, whose backward builds a dense
+    /// [T, batch, OutputSize] gradient that is zero but for its last step.
+    /// </summary>
+    Tensor UnrollLast(Tensor inputs, RecurrentState state) => Unroll(inputs, state).Outputs[-1];
 }

@@ -28,4 +28,21 @@ public static class SequenceRunner
         }
         return (stack(outputs), state);
     }
+
+    /// <summary>
+    /// The features after the last step only ([batch, OutputSize]), for a read-out of the whole
+    /// sequence (sequence classification); the same values and gradients as <see cref="Run"/>'s last output.
+    /// </summary>
+    public static Tensor RunLast(RecurrentCell cell, Tensor inputs, RecurrentState? state = null, UnrollMode mode = UnrollMode.Fused)
+    {
+        if (inputs.dim() != 3 || inputs.shape[2] != cell.InputSize)
+            throw new ArgumentException($"expected inputs [T, batch, {cell.InputSize}], got [{string.Join(", ", inputs.shape)}]");
+        state ??= cell.InitialState(inputs.shape[1], inputs.device, inputs.dtype);
+        var recurrence = cell.Prepare();
+        if (mode == UnrollMode.Fused && recurrence is IFusedRecurrence fused)
+            return fused.UnrollLast(inputs, state);
+        for (long t = 0; t < inputs.shape[0]; t++)
+            state = recurrence.Step(inputs[t], state);
+        return recurrence.Output(state);
+    }
 }
