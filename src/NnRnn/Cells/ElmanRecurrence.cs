@@ -30,14 +30,18 @@ internal sealed class ElmanRecurrence : IFusedRecurrence
     {
         Tensor hiddens;
         // the fused node copies the projection into H, so the [T, B, N] projection is freed at once
-        using (var projected = input.forward(inputs))
+        using (var projected = Project(inputs))
             hiddens = ElmanBackpropThroughTime.Apply(projected, recurrent, state.Hidden, sigma.Bias, sigma);
         return (hiddens, new RecurrentState(hiddens[-1]));
     }
 
+    /// <summary>U(x) for the whole sequence; large CPU sequences in one pooled node (<see cref="InputProjection"/>).</summary>
+    private Tensor Project(Tensor inputs)
+        => InputProjection.Worthwhile(inputs, input.weight!.shape[0]) ? InputProjection.Apply(inputs, input.weight!, input.bias) : input.forward(inputs);
+
     public Tensor UnrollLast(Tensor inputs, RecurrentState state)
     {
-        using var projected = input.forward(inputs);
+        using var projected = Project(inputs);
         return ElmanBackpropThroughTime.ApplyLast(projected, recurrent, state.Hidden, sigma.Bias, sigma);
     }
 }

@@ -1,0 +1,48 @@
+using NnRnn.Cells;
+using NnRnn.Devices;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace NnRnn.Tests;
+
+/// <summary>
+/// The pooled input projection of the large Elman recurrences (one input feature as psMNIST, several
+/// as PTB's embeddings; with and without bias) against nn.Linear: values and every gradient.
+/// </summary>
+public class InputProjectionTests
+{
+    [Theory]
+    [InlineData(1, true, false)]
+    [InlineData(1, false, true)]
+    [InlineData(7, true, true)]
+    [InlineData(7, false, false)]
+    public void Matches_linear_in_values_and_gradients(int inputs, bool bias, bool inputGrad)
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(3);
+        var linear = nn.Linear(inputs, 512, bias);
+        using (no_grad())
+        {
+            linear.weight!.normal_(0, 1, generator);
+            linear.bias?.normal_(0, 1, generator);
+        }
+        var x = randn(new long[] { 80, 64, inputs }, generator: generator).requires_grad_(inputGrad);
+        var c = randn(new long[] { 80, 64, 512 }, generator: generator);
+        Assert.True(InputProjection.Worthwhile(x, 512), "the shape is below the pool's threshold: the test would not run the node");
+
+        var pooled = InputProjection.Apply(x, linear.weight!, linear.bias);
+        (pooled * c).sum().backward();
+        var got = (pooled.detach().clone(), linear.weight!.grad!.clone(), linear.bias?.grad?.clone(), x.grad?.clone());
+        foreach (var p in linear.parameters()) p.grad = null;
+        x.grad = null;
+
+        var plain = linear.forward(x);
+        (plain * c).sum().backward();
+        Assert.True(TestSupport.RelativeError(got.Item1, plain.detach()) <= 1e-6, "values");
+        Assert.True(TestSupport.RelativeError(got.Item2, linear.weight!.grad!) <= 1e-5, "dL/dU");
+        if (bias) Assert.True(TestSupport.RelativeError(got.Item3!, linear.bias!.grad!) <= 1e-5, "dL/db");
+        if (inputGrad) Assert.True(TestSupport.RelativeError(got.Item4!, x.grad!) <= 1e-5, "dL/dx");
+        else Assert.Null(got.Item4);
+    }
+}
