@@ -12,21 +12,18 @@ public static class SequenceRunner
     public static (Tensor Outputs, RecurrentState Final) Run(RecurrentCell cell, Tensor inputs,
         RecurrentState? state = null, UnrollMode mode = UnrollMode.Fused)
     {
-        if (inputs.dim() != 3 || inputs.shape[2] != cell.InputSize)
-            throw new ArgumentException($"expected inputs [T, batch, {cell.InputSize}], got [{string.Join(", ", inputs.shape)}]");
-        state ??= cell.InitialState(inputs.shape[1], inputs.device, inputs.dtype);
-        var recurrence = cell.Prepare();
+        var (recurrence, current) = Prepare(cell, inputs, state);
         if (mode == UnrollMode.Fused && recurrence is IFusedRecurrence fused)
-            return fused.Unroll(inputs, state);
+            return fused.Unroll(inputs, current);
 
         long steps = inputs.shape[0];
         var outputs = new Tensor[steps];
         for (long t = 0; t < steps; t++)
         {
-            state = recurrence.Step(inputs[t], state);
-            outputs[t] = recurrence.Output(state);
+            current = recurrence.Step(inputs[t], current);
+            outputs[t] = recurrence.Output(current);
         }
-        return (stack(outputs), state);
+        return (stack(outputs), current);
     }
 
     /// <summary>
@@ -35,14 +32,19 @@ public static class SequenceRunner
     /// </summary>
     public static Tensor RunLast(RecurrentCell cell, Tensor inputs, RecurrentState? state = null, UnrollMode mode = UnrollMode.Fused)
     {
+        var (recurrence, current) = Prepare(cell, inputs, state);
+        if (mode == UnrollMode.Fused && recurrence is IFusedRecurrence fused)
+            return fused.UnrollLast(inputs, current);
+        for (long t = 0; t < inputs.shape[0]; t++)
+            current = recurrence.Step(inputs[t], current);
+        return recurrence.Output(current);
+    }
+
+    /// <summary>Checks x [T, batch, in], fills in the zero state and prepares the cell (its recurrent matrix built once).</summary>
+    private static (IRecurrence Recurrence, RecurrentState Start) Prepare(RecurrentCell cell, Tensor inputs, RecurrentState? state)
+    {
         if (inputs.dim() != 3 || inputs.shape[2] != cell.InputSize)
             throw new ArgumentException($"expected inputs [T, batch, {cell.InputSize}], got [{string.Join(", ", inputs.shape)}]");
-        state ??= cell.InitialState(inputs.shape[1], inputs.device, inputs.dtype);
-        var recurrence = cell.Prepare();
-        if (mode == UnrollMode.Fused && recurrence is IFusedRecurrence fused)
-            return fused.UnrollLast(inputs, state);
-        for (long t = 0; t < inputs.shape[0]; t++)
-            state = recurrence.Step(inputs[t], state);
-        return recurrence.Output(state);
+        return (cell.Prepare(), state ?? cell.InitialState(inputs.shape[1], inputs.device, inputs.dtype));
     }
 }

@@ -50,38 +50,21 @@ public class ElementwiseKernelTests
     [InlineData("expRNN", "modrelu", 64, ScalarType.Float32)]
     [InlineData("nnRNN", "none", 32, ScalarType.Float32)]
     public void Elman_blas_products_with_kernel_elementwise_match_libtorch_and_autograd(string net, string nonlin, int hidden, ScalarType dtype)
-    {
-        using var scope = NewDisposeScope();
-        manual_seed(37);
-        var cell = TestSupport.Cell(net, 3, hidden, nonlin, OrthogonalGradient.Frechet);
-        cell.to(dtype);
-        var x = randn(new long[] { 30, 5, 3 }, dtype);
-        var c = randn(new long[] { 30, 5, cell.OutputSize }, dtype);
-        long small = KernelSelection.SmallRuns, before = KernelSelection.ElementwiseRuns;
-        var hybrid = Run(cell, x, c, UnrollMode.Fused, kernels: true);
-        Assert.True(KernelSelection.ElementwiseRuns > before, "the element-wise kernel did not run");
-        Assert.Equal(small, KernelSelection.SmallRuns);
-        var loops = Run(cell, x, c, UnrollMode.Fused, kernels: false);
-        var steps = Run(cell, x, c, UnrollMode.StepByStep, kernels: false);
-        var (outTol, gradTol) = dtype == ScalarType.Float64 ? (1e-12, 1e-10) : (1e-5, 1e-4);
-        AssertClose(hybrid.Outputs, loops.Outputs, outTol, "outputs vs libtorch loops");
-        AssertClose(hybrid.Outputs, steps.Outputs, outTol, "outputs vs per-step autograd");
-        foreach (var name in hybrid.Grads.Keys)
-        {
-            AssertClose(hybrid.Grads[name], loops.Grads[name], gradTol, $"d/d{name} vs libtorch loops");
-            AssertClose(hybrid.Grads[name], steps.Grads[name], gradTol, $"d/d{name} vs per-step autograd");
-        }
-    }
+        => AssertHybridMatches(net, nonlin, hidden, dtype, seed: 37);
 
     [Theory]
     [InlineData(20, ScalarType.Float32)]   // rows ending in a partial vector
     [InlineData(64, ScalarType.Float32)]
     [InlineData(20, ScalarType.Float64)]
     public void Lstm_blas_products_with_kernel_elementwise_match_libtorch_and_autograd(int hidden, ScalarType dtype)
+        => AssertHybridMatches("LSTM", "none", hidden, dtype, seed: 31);
+
+    /// <summary>The kernel pass on the large path against the libtorch loops and per-step autograd: outputs and every gradient.</summary>
+    private static void AssertHybridMatches(string net, string nonlin, int hidden, ScalarType dtype, int seed)
     {
         using var scope = NewDisposeScope();
-        manual_seed(31);
-        var cell = TestSupport.Cell("LSTM", 3, hidden, "none", OrthogonalGradient.Frechet);
+        manual_seed(seed);
+        var cell = TestSupport.Cell(net, 3, hidden, nonlin, OrthogonalGradient.Frechet);
         cell.to(dtype);
         var x = randn(new long[] { 30, 5, 3 }, dtype);
         var c = randn(new long[] { 30, 5, cell.OutputSize }, dtype);
