@@ -51,8 +51,8 @@ public sealed class LanguageModel : nn.Module<Tensor, RecurrentState?, (Tensor L
     public override (Tensor Logits, RecurrentState Final) forward(Tensor input, RecurrentState? state)
     {
         if (input.dim() != 2) throw new ArgumentException($"expected token ids [T, batch], got [{string.Join(", ", input.shape)}]");
-        var embedded = encoder.forward(input);
-        var (features, final) = SequenceRunner.Run(rnn, embedded, state, Mode);
+        // the embedding lookup and the cell's input map as one: the map applies to the table's rows once
+        var (features, final) = SequenceRunner.RunEmbedded(rnn, input, encoder.weight!, state, Mode);
         return (decoder.forward(features), final);
     }
 

@@ -28,10 +28,16 @@ internal sealed class ElmanRecurrence : IFusedRecurrence
 
     public (Tensor Outputs, RecurrentState Final) Unroll(Tensor inputs, RecurrentState state)
     {
-        Tensor hiddens;
         // the fused node copies the projection into H, so the [T, B, N] projection is freed at once
-        using (var projected = Project(inputs))
-            hiddens = ElmanBackpropThroughTime.Apply(projected, recurrent, state.Hidden, sigma.Bias, sigma);
+        using var projected = Project(inputs);
+        return UnrollProjected(projected, state);
+    }
+
+    public Tensor? ProjectRows(Tensor rows) => input.forward(rows);
+
+    public (Tensor Outputs, RecurrentState Final) UnrollProjected(Tensor projected, RecurrentState state)
+    {
+        var hiddens = ElmanBackpropThroughTime.Apply(projected, recurrent, state.Hidden, sigma.Bias, sigma);
         return (hiddens, new RecurrentState(hiddens[-1]));
     }
 

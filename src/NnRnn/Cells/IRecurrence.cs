@@ -30,4 +30,15 @@ public interface IFusedRecurrence : IRecurrence
     /// [T, batch, OutputSize] gradient that is zero but for its last step.
     /// </summary>
     Tensor UnrollLast(Tensor inputs, RecurrentState state) => Unroll(inputs, state).Outputs[-1];
+
+    /// <summary>
+    /// The cell's input map applied to rows of inputs ([V, in] → [V, width]) when it is linear in
+    /// them, else null. For inputs that are rows of an embedding table (a language model's
+    /// characters) it is applied to the table once instead of to every one of the T·B rows.
+    /// </summary>
+    Tensor? ProjectRows(Tensor rows) => null;
+
+    /// <summary>As <see cref="Unroll"/> from inputs already mapped by <see cref="ProjectRows"/> ([T, batch, width]).</summary>
+    (Tensor Outputs, RecurrentState Final) UnrollProjected(Tensor projected, RecurrentState state)
+        => throw new NotSupportedException("this recurrence has no projected unroll (ProjectRows returned null)");
 }
