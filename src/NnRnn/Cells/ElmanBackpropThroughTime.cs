@@ -39,7 +39,7 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
         bool kernel = !small && HasKernel(sigma) && KernelSelection.UseElementwiseKernel(a);
         ctx.save_data("small", small);
         ctx.save_data("kernel", kernel);
-        var hiddens = small ? ElmanKernel.Forward(a, w, h0, (Tensor?)vars[3], sigma.Kind) : ForwardLarge(a, w, h0, sigma, kernel);
+        var hiddens = small ? ElmanKernel.Forward(a, w, h0, (Tensor?)vars[3], sigma.Kind) : ForwardLarge(a, w, h0, (Tensor?)vars[3], sigma, kernel);
         bool lastOnly = (bool)vars[5];
         ctx.save_for_backward(new List<Tensor> { w, h0, hiddens });
         ctx.save_data("sigma", sigma);
@@ -54,19 +54,19 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
     /// (β = 1) and applies σ in place, so no per-step tensors are stacked afterwards. On the CPU σ
     /// runs in the C# kernel over the step's rows (one pass instead of a libtorch call per operation).
     /// </summary>
-    private static Tensor ForwardLarge(Tensor a, Tensor w, Tensor h0, Nonlinearity sigma, bool kernel)
+    private static Tensor ForwardLarge(Tensor a, Tensor w, Tensor h0, Tensor? bias, Nonlinearity sigma, bool kernel)
     {
         var hiddens = TensorMemoryPool.Empty(a.shape, a.dtype, a.device);
         hiddens.copy_(a);
         using var wc = w.contiguous();   // e.g. RNN's Vᵀ is a transposed view: BLAS is faster on a dense copy
-        using var bias = kernel ? sigma.Bias?.detach().contiguous() : null;
+        using var b = kernel ? bias?.detach().contiguous() : null;
         using var handOff = Gemm.HandOffThreads(hiddens[0], h0, wc);
         for (long t = 0; t < a.shape[0]; t++)
         {
             using var scope = NewDisposeScope();
             var ht = hiddens[t];
             Gemm.MultiplyInto(ht, t == 0 ? h0 : hiddens[t - 1], wc);
-            if (kernel) ActivateRows(sigma.Kind, ht, bias);
+            if (kernel) ActivateRows(sigma.Kind, ht, b);
             else sigma.ForwardInPlace(ht);
         }
         return hiddens;
@@ -133,13 +133,13 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
         {
             var wt = w.t().contiguous();
             using var handOff = Gemm.HandOffThreads(gradA[0], gradA[0], wt);
-            // modReLU's dL/db: one reduction over H where H is small (the rounding of earlier
-            // versions), per step where it is large (no two [T, B, N] temporaries).
+            // modReLU's dL/db: with the kernel, summed in double over every row step by step (as the
+            // small-shape kernel); else per step where H is large (no two [T, B, N] temporaries), and
+            // one reduction over H where it is small (the rounding of earlier versions).
             bool kernel = (bool)ctx.get_data("kernel");
-            bool biasPerStep = sigma.Bias is not null && (kernel || hiddens.numel() > 1 << 22);
-            // the kernel sums dL/db in double over every row, step by step (as the small-shape kernel)
             var biasSums = kernel && sigma.Bias is not null ? new double[n] : null;
-            gradBias = biasPerStep && !kernel ? zeros(n, hiddens.dtype, hiddens.device).MoveToOuterDisposeScope() : null;
+            bool biasPerStep = !kernel && sigma.Bias is not null && hiddens.numel() > 1 << 22;
+            gradBias = biasPerStep ? zeros(n, hiddens.dtype, hiddens.device).MoveToOuterDisposeScope() : null;
             for (long t = steps - 1; t >= 0; t--)
             {
                 using var step = NewDisposeScope();
@@ -155,14 +155,14 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
                 if (gradBias is not null) gradBias.add_(sigma.BiasGradient(ht, dz)!);   // per step: no [T, B, N] temporaries
             }
             handOff.Dispose();
-            if (biasSums is not null) gradBias = tensor(biasSums).to(hiddens.dtype, hiddens.device).MoveToOuterDisposeScope();
             // dL/dW = Σ_t h_{t−1}ᵀ dz_t as one [N, (T−1)·B] × [(T−1)·B, N] product plus h_0ᵀ dz_0
             var dz0 = gradA[0];
             gradW = zeros(n, n, w.dtype, w.device).MoveToOuterDisposeScope();
             if (steps > 1) Gemm.MultiplyInto(gradW, hiddens[..(int)(steps - 1)].reshape(-1, n).t(), gradA[1..].reshape(-1, n), beta: 0);
             Gemm.MultiplyInto(gradW, h0.t(), dz0);
             gradH0 = dz0.mm(wt).MoveToOuterDisposeScope();
-            if (!biasPerStep) gradBias = sigma.BiasGradient(hiddens, gradA)?.MoveToOuterDisposeScope();
+            if (biasSums is not null) gradBias = tensor(biasSums).to(hiddens.dtype, hiddens.device).MoveToOuterDisposeScope();
+            else if (!biasPerStep) gradBias = sigma.BiasGradient(hiddens, gradA)?.MoveToOuterDisposeScope();
         }
         return new List<Tensor> { gradA, gradW, gradH0, gradBias!, null!, null! };
     }

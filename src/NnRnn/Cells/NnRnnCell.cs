@@ -66,7 +66,7 @@ public sealed class NnRnnCell : RecurrentCell
                 P = new OrthogonalParametrization(SkewInitializers.Create(recurrentInit, hiddenSize, numpy), gradient);
                 // reset_parameters draws --rinit once more and discards it (as the bench runs the
                 // reference, ref_compat's log_P fix: REFERENCE.md); copytask.py's batches follow in this stream
-                SkewInitializers.Create(recurrentInit, hiddenSize, numpy).Dispose();
+                SkewInitializers.Discard(recurrentInit, hiddenSize, numpy);
             }
         }
         else

@@ -52,7 +52,7 @@ public sealed class VanillaRnnCell : RecurrentCell
         {
             // the reference's _B ignores the named draw: V = expm(skew(V's own default draw)); the
             // named draw still takes its values from numpy's stream, which copytask.py draws batches from
-            if (numpy is not null) SkewInitializers.Create(recurrentInit, hiddenSize, numpy).Dispose();
+            if (numpy is not null) SkewInitializers.Discard(recurrentInit, hiddenSize, numpy);
             using var _ = no_grad();
             using var v = MatrixExponential.Expm(Skew.FromFree(V.weight!.to_type(float64))).to_type(float32);
             V.weight!.copy_(v);

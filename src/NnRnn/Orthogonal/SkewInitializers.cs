@@ -33,6 +33,21 @@ public static class SkewInitializers
         _ => throw new ArgumentException($"not an orthogonal initialiser: {SeedNames.Of(scheme)} (expected henaff, cayley or random)", nameof(scheme)),
     };
 
+    /// <summary>
+    /// Takes from numpy's stream what <see cref="Create(Initializer, long, NumpyRandomState)"/> would,
+    /// without building the coordinate: for a draw the reference makes and discards, so the stream
+    /// stays where the reference leaves it (random: the Gaussian matrices and the det test, no logm).
+    /// </summary>
+    public static void Discard(Initializer scheme, long n, NumpyRandomState numpy)
+    {
+        switch (scheme)
+        {
+            case Initializer.Henaff or Initializer.Cayley: numpy.Uniform(0, 1, (int)(n / 2)); break;
+            case Initializer.Random: SpecialOrthogonal(n, () => tensor(numpy.Normal((int)(n * n))).reshape(n, n)).Dispose(); break;
+            default: throw new ArgumentException($"not an orthogonal initialiser: {SeedNames.Of(scheme)} (expected henaff, cayley or random)", nameof(scheme));
+        }
+    }
+
     /// <summary>henaff: s_k = −π + π·u_k, u ~ U[0,1) (i.e. s ~ U(−π, 0)); an n×n coordinate (default 2·len(u)).</summary>
     public static Tensor Henaff(Tensor uniform01, long? n = null)
         => BlockDiagonal(-Math.PI + Math.PI * uniform01.to_type(float64), n ?? uniform01.shape[0] * 2);
@@ -69,12 +84,18 @@ public static class SkewInitializers
     /// <summary>random, with each Gaussian n×n matrix from <paramref name="gaussian"/> (float64).</summary>
     private static Tensor RandomOrthogonal(long n, Func<Tensor> gaussian)
     {
+        using var q = SpecialOrthogonal(n, gaussian);
+        return OrthogonalLog(q).to_type(float32);
+    }
+
+    /// <summary>Q from QR of Gaussian matrices, columns scaled by sign(diag Q), redrawn until det Q ≥ 0.</summary>
+    private static Tensor SpecialOrthogonal(long n, Func<Tensor> gaussian)
+    {
         for (int attempt = 0; ; attempt++)
         {
             var (q, _) = linalg.qr(gaussian());
             q = q * q.diagonal().sign().unsqueeze(0);
-            if (linalg.det(q).item<double>() >= 0)
-                return OrthogonalLog(q).to_type(float32);
+            if (linalg.det(q).item<double>() >= 0) return q;
             if (attempt > 1000) throw new InvalidOperationException("random orthogonal init: no det +1 draw");
         }
     }
