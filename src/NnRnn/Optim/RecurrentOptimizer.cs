@@ -88,6 +88,7 @@ public sealed class RecurrentOptimizer : IDisposable
         orthogonal?.step();
         main.step();
         foreach (var f in factors) f.Refresh();
+        Devices.FinalizedNativeMemory.Release();   // the update's Scalars, before they fragment the native heap
     }
 
     /// <summary><see cref="PrepareGradients"/> then <see cref="ApplyStep"/>.</summary>
