@@ -13,13 +13,18 @@ public class FinalizedNativeMemoryTests
     [Fact]
     public void Release_collects_generation_zero_at_most_once_per_interval()
     {
-        Thread.Sleep(60);   // past the interval since any earlier release in this process
-        int before = GC.CollectionCount(0);
-        FinalizedNativeMemory.Release();
-        int after = GC.CollectionCount(0);
-        FinalizedNativeMemory.Release();
-        Assert.True(after > before, "the first release ran no collection");
-        Assert.True(GC.CollectionCount(0) - after <= 1, "two releases in a row both collected");   // ≤ 1: the GC may also run on its own
+        long saved = FinalizedNativeMemory.LastMs;
+        try
+        {
+            // far from any time other tests' updates use, so their releases do not interleave
+            long now = Environment.TickCount64 + 10_000_000;
+            int before = GC.CollectionCount(0);
+            Assert.True(FinalizedNativeMemory.ReleaseAt(now), "the first release ran no collection");
+            Assert.True(GC.CollectionCount(0) > before, "the release reported a collection that did not happen");
+            Assert.False(FinalizedNativeMemory.ReleaseAt(now + 10), "a release within the interval collected again");
+            Assert.True(FinalizedNativeMemory.ReleaseAt(now + 50), "a release after the interval did not collect");
+        }
+        finally { FinalizedNativeMemory.LastMs = saved; }
     }
 
     [Fact]

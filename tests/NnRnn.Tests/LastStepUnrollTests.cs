@@ -9,7 +9,7 @@ namespace NnRnn.Tests;
 
 /// <summary>
 /// Sequence classification reads the last step only: <see cref="SequenceRunner.RunLast"/> (the fused
-/// Elman node returning h_T, its backward starting from dL/dh_T alone) must give the values and
+/// Elman and LSTM nodes returning h_T, its backward starting from dL/dh_T alone) must give the values and
 /// gradients of <see cref="SequenceRunner.Run"/>'s last output, on the small-shape kernels and on the
 /// large (BLAS) path, and per-step autograd must agree.
 /// </summary>
@@ -32,12 +32,14 @@ public class LastStepUnrollTests
     [InlineData("expRNN", "modrelu", true)]
     [InlineData("nnRNN", "modrelu", false)]
     [InlineData("nnRNN", "modrelu", true)]
+    [InlineData("LSTM", "tanh", false)]
+    [InlineData("LSTM", "tanh", true)]
     public void The_last_step_alone_has_the_full_unrolls_value_and_gradients(string net, string nonlin, bool large)
     {
         using var scope = NewDisposeScope();
         using var generator = new Generator(5);
         var cell = CellFactory.Create(new CellSpec(SeedNames.Parse<NetType>(net, "net"), 3, 24, SeedNames.Parse<Activation>(nonlin, "nonlin"),
-            net == "RNN" ? Initializer.Xavier : Initializer.Cayley, Generator: generator));
+            net is "RNN" or "LSTM" ? Initializer.Xavier : Initializer.Cayley, Generator: generator));
         var x = randn(new long[] { 40, 6, 3 }, generator: generator).requires_grad_();
         var c = randn(new long[] { 6, cell.OutputSize }, generator: generator);
         KernelSelection.ForceLargeOnThisThread = large;

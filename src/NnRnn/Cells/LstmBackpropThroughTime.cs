@@ -23,9 +23,16 @@ internal sealed class LstmBackpropThroughTime : autograd.MultiTensorFunction<Lst
 
     public static (Tensor H, Tensor C) Apply(Tensor projected, Tensor recurrentT, Tensor h0, Tensor c0)
     {
-        var outputs = apply(projected, recurrentT, h0, c0);
+        var outputs = apply(projected, recurrentT, h0, c0, false);
         return (outputs[0], outputs[1]);
     }
+
+    /// <summary>
+    /// h_T alone (sequence classification): backward starts from dL/dh_T, with no dense [T, B, N]
+    /// zero gradients for H and C (on the kernel paths; elsewhere they are built here).
+    /// </summary>
+    public static Tensor ApplyLast(Tensor projected, Tensor recurrentT, Tensor h0, Tensor c0)
+        => apply(projected, recurrentT, h0, c0, true)[0];
 
     public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
     {
@@ -38,6 +45,7 @@ internal sealed class LstmBackpropThroughTime : autograd.MultiTensorFunction<Lst
         ctx.save_data("blas", blas);
         var (gates, hiddens, cells) = small || blas ? LstmKernel.Forward(a, u, h0, c0, blas) : ForwardLarge(a, u, h0, c0);
         ctx.save_for_backward(new List<Tensor> { u, h0, c0, gates, cells, hiddens });
+        if ((bool)vars[4]) return new List<Tensor> { hiddens[-1].clone() };
         return new List<Tensor> { hiddens, cells };
     }
 
@@ -71,14 +79,15 @@ internal sealed class LstmBackpropThroughTime : autograd.MultiTensorFunction<Lst
     {
         var saved = ctx.get_saved_variables();
         var (u, h0, c0, gates, cells, hiddens) = (saved[0], saved[1], saved[2], saved[3], saved[4], saved[5]);
-        var (dH, dC) = (grads[0], grads[1]);
         long steps = gates.shape[0], n = h0.shape[1];
+        bool lastOnly = grads.Count == 1;
         Tensor gradU, gradH0, gradC0;
         bool blas = (bool)ctx.get_data("blas");
         if ((bool)ctx.get_data("small") || blas)
         {
             using var scope = NewDisposeScope();
-            var (dA, dC0) = LstmKernel.Backward(dH, dC, u, c0, gates, cells, blas);
+            var (dA, dC0) = lastOnly ? LstmKernel.BackwardFromLast(grads[0], u, c0, gates, cells, blas)
+                : LstmKernel.Backward(grads[0], grads[1], u, c0, gates, cells, blas);
             dA.MoveToOuterDisposeScope();
             gradC0 = dC0.MoveToOuterDisposeScope();
             using var first = dA[0];
@@ -86,8 +95,16 @@ internal sealed class LstmBackpropThroughTime : autograd.MultiTensorFunction<Lst
             // through Gemm, which picks the faster BLAS for its shape
             gradU = RecurrentGradient(hiddens, h0, dA).MoveToOuterDisposeScope();
             gradH0 = first.mm(u.t()).MoveToOuterDisposeScope();
-            return new List<Tensor> { dA, gradU, gradH0, gradC0 };
+            return new List<Tensor> { dA, gradU, gradH0, gradC0, null! };
         }
+        Tensor dH, dC;
+        if (lastOnly)
+        {
+            dH = zeros_like(hiddens);
+            dH[-1].copy_(grads[0]);
+            dC = zeros_like(cells);
+        }
+        else (dH, dC) = (grads[0], grads[1]);
         var gradA = TensorMemoryPool.Empty(gates.shape, gates.dtype, gates.device);
         using (var scope = NewDisposeScope())
         {
@@ -122,7 +139,7 @@ internal sealed class LstmBackpropThroughTime : autograd.MultiTensorFunction<Lst
             gradH0 = dg0.mm(w).MoveToOuterDisposeScope();
             gradC0 = (dcNext! * gates[0].narrow(1, 0, n)).MoveToOuterDisposeScope();
         }
-        return new List<Tensor> { gradA, gradU, gradH0, gradC0 };
+        return new List<Tensor> { gradA, gradU, gradH0, gradC0, null! };
     }
 
     /// <summary>dL/dU = Σ_t h_{t−1}ᵀ dG_t as one [N, (T−1)·B] × [(T−1)·B, 4N] product through <see cref="Gemm"/> plus h_0ᵀ dG_0.</summary>

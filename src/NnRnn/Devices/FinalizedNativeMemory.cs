@@ -17,11 +17,17 @@ public static class FinalizedNativeMemory
     private static long last;
 
     /// <summary>Collects generation 0 if the last collection here was long enough ago (well under a millisecond: an update's managed heap is small).</summary>
-    public static void Release()
+    public static void Release() => ReleaseAt(Environment.TickCount64);
+
+    /// <summary><see cref="Release"/> at the time <paramref name="nowMs"/>; whether it collected.</summary>
+    internal static bool ReleaseAt(long nowMs)
     {
-        long now = Environment.TickCount64;
-        if (now - Volatile.Read(ref last) < IntervalMs) return;
-        Volatile.Write(ref last, now);
+        long previous = Volatile.Read(ref last);
+        if (nowMs - previous < IntervalMs || Interlocked.CompareExchange(ref last, nowMs, previous) != previous) return false;
         GC.Collect(0, GCCollectionMode.Forced, blocking: true);
+        return true;
     }
+
+    /// <summary>When the last collection here ran (tests put it back).</summary>
+    internal static long LastMs { get => Volatile.Read(ref last); set => Volatile.Write(ref last, value); }
 }

@@ -44,11 +44,15 @@ public static unsafe class TensorMemoryPool
     /// An uninitialised tensor of this shape (like <c>torch.empty</c>). CPU float tensors of at least
     /// <see cref="MinimumBytes"/> come from the pool; anything else from libtorch.
     /// </summary>
-    public static Tensor Empty(ReadOnlySpan<long> shape, ScalarType dtype, Device device)
+    public static Tensor Empty(ReadOnlySpan<long> shape, ScalarType dtype, Device device) => Empty(shape, dtype, device, MinimumBytes);
+
+    /// <summary>As <see cref="Empty(ReadOnlySpan{long}, ScalarType, Device)"/>, pooling from <paramref name="minimumBytes"/> up
+    /// (the orthogonal step's N × N matrices: a dozen of them live at once, every update).</summary>
+    public static Tensor Empty(ReadOnlySpan<long> shape, ScalarType dtype, Device device, long minimumBytes)
     {
         var dims = shape.ToArray();
         long bytes = dims.Aggregate(1L, (n, d) => n * d) * ElementBytes(dtype);
-        if (!Enabled || device.type != DeviceType.CPU || bytes < MinimumBytes)   // 0 bytes: not a float type
+        if (!Enabled || device.type != DeviceType.CPU || bytes < minimumBytes || bytes == 0)   // 0 bytes: not a float type
             return empty(dims, dtype, device);
         var memory = Take(bytes);
         IntPtr handle;

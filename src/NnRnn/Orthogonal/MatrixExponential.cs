@@ -1,3 +1,5 @@
+using NnRnn.Blas;
+using NnRnn.Devices;
 using static TorchSharp.torch;
 
 namespace NnRnn.Orthogonal;
@@ -50,10 +52,22 @@ public static class MatrixExponential
         var (m, s) = ExpmDegree(norm);
         var scaled = s > 0 ? a / Math.Pow(2, s) : a;
         var f = PadeUV(scaled, m, s);
-        var r = linalg.solve(f.V - f.U, f.U + f.V);
-        for (int k = 0; k < s; k++) r = r.matmul(r);
+        Tensor r;
+        if (is_grad_enabled() && a.requires_grad) r = linalg.solve(f.V - f.U, f.U + f.V);
+        else
+        {
+            // Kept for the skew derivative at −A: its Padé denominator is this one's transpose.
+            var (lu, pivotsOrNull) = linalg.lu_factor(f.V - f.U);
+            var pivots = pivotsOrNull!;
+            r = linalg.lu_solve(lu, pivots, f.U + f.V);
+            f.Denominator = (lu, pivots);
+        }
+        var chain = new Tensor[s];
+        for (int k = 0; k < s; k++) { chain[k] = r; r = Mm(r, r); }
+        f.Chain = chain;
         f.MoveToOuterDisposeScope();
-        return (r.MoveToOuterDisposeScope(), f);
+        f.Expm = r.MoveToOuterDisposeScope();
+        return (r, f);
     }
 
     /// <summary>How many derivatives on this thread reused forward factors (tests check the reuse happens).</summary>
@@ -91,8 +105,22 @@ public static class MatrixExponential
         return ExpmAndFrechet(minusA, e, factorsOfA).Frechet.MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// Dexp(−A)[E] for skew-symmetric A and E (the orthogonal step), optionally from the factors of
+    /// expm(A). Skew symmetry saves work: E A = (A E)ᵀ and M₂ A² = (A² M₂)ᵀ, so L(A², E) and L(A⁴, E)
+    /// take one product each; and with the factors, the Padé quotient at −A and its squarings are
+    /// the transposes of those at A (r_m(−A) = r_m(A)⁻¹ = r_m(A)ᵀ, V symmetric and U skew), its
+    /// denominator V + U is (V − U)ᵀ, solved with the forward's LU factors.
+    /// </summary>
+    internal static Tensor FrechetOfSkewAtNegated(Tensor a, Tensor e, PadeFactors? factorsOfA)
+    {
+        using var scope = NewDisposeScope();
+        var minusA = -a;
+        return ExpmAndFrechet(minusA, e, factorsOfA, skew: true).Frechet.MoveToOuterDisposeScope();
+    }
+
     // `negatedFactors`, when given, were computed at −A.
-    private static (Tensor Expm, Tensor Frechet) ExpmAndFrechet(Tensor a, Tensor e, PadeFactors? negatedFactors)
+    private static (Tensor Expm, Tensor Frechet) ExpmAndFrechet(Tensor a, Tensor e, PadeFactors? negatedFactors, bool skew = false)
     {
         using var scope = NewDisposeScope();
         double norm = OneNorm(a);
@@ -100,17 +128,71 @@ public static class MatrixExponential
         var reuse = negatedFactors is { } nf && nf.Degree == m && nf.Squarings == s ? nf : null;
         if (reuse is not null) ReusedOnThisThread++;
         if (s > 0) { a = a / Math.Pow(2, s); e = e / Math.Pow(2, s); }
-        var (u, v, lu, lv) = m == 13 ? Pade13WithDerivative(a, e, reuse) : PadeWithDerivative(a, e, m, reuse);
+        var (u, v, lu, lv) = m == 13 ? Pade13WithDerivative(a, e, reuse, skew) : PadeWithDerivative(a, e, m, reuse, skew);
+        if (skew && reuse is { Denominator: { } d, Chain: { } chain })
+        {
+            var rf = chain.Length > 0 ? chain[0] : reuse.Expm!;                 // r_m(A/2^s), the forward's quotient
+            var lt = linalg.lu_solve(d.Lu, d.Pivots, Mm(lu - lv, rf.t(), lu + lv), adjoint: true);
+            for (int k = 0; k < s; k++) { var rk = chain[k].t(); lt = Mm(rk, lt, Mm(lt, rk)); }
+            return (reuse.Expm!.t().MoveToOuterDisposeScope(), lt.MoveToOuterDisposeScope());
+        }
         var q = v - u;
         var r = linalg.solve(q, u + v);
-        var l = linalg.solve(q, lu + lv + (lu - lv).matmul(r));
+        var l = linalg.solve(q, Mm(lu - lv, r, lu + lv));
         for (int k = 0; k < s; k++)
         {
-            l = r.matmul(l) + l.matmul(r);
-            r = r.matmul(r);
+            l = Mm(r, l, Mm(l, r));
+            r = Mm(r, r);
         }
         return (r.MoveToOuterDisposeScope(), l.MoveToOuterDisposeScope());
     }
+
+    /// <summary>
+    /// x·y (+ z) in a new tensor: through <see cref="Gemm"/> (the faster BLAS for the shape, measured;
+    /// oneMKL runs without its AVX-512 kernels on AMD CPUs) and z accumulated in the product's β, or
+    /// with matmul where autograd needs the product (the autograd route differentiates through expm).
+    /// </summary>
+    internal static Tensor Mm(Tensor x, Tensor y, Tensor? z = null)
+    {
+        if (is_grad_enabled() && (x.requires_grad || y.requires_grad || z?.requires_grad == true))
+            return z is null ? x.matmul(y) : x.matmul(y) + z;
+        var c = Pooled(x.shape[0], y.shape[1], x);
+        if (z is not null) c.copy_(z);
+        Gemm.MultiplyInto(c, x, y, beta: z is null ? 0 : 1);
+        return c;
+    }
+
+    /// <summary>
+    /// Σ c_k T_k + c_I I in one buffer, added in place, or as plain expressions where autograd needs
+    /// the sum. The buffer comes from <see cref="TensorMemoryPool"/> at N ≥ 512: the same memory every
+    /// update, instead of fresh blocks that fragment the heap between the recurrence's buffers.
+    /// </summary>
+    private static Tensor Sum(double identity, params (double C, Tensor T)[] terms)
+    {
+        var first = terms[0].T;
+        if (is_grad_enabled() && terms.Any(t => t.T.requires_grad))
+        {
+            var sum = terms[0].C * first;
+            foreach (var (c, t) in terms.Skip(1)) sum = sum + c * t;
+            return identity == 0 ? sum : sum + identity * Eye(first);
+        }
+        var r = Pooled(first.shape[0], first.shape[1], first);
+        r.copy_(first).mul_(terms[0].C);
+        foreach (var (c, t) in terms.Skip(1)) r.add_(t, alpha: c);
+        if (identity != 0) r.diagonal().add_(identity);
+        return r;
+    }
+
+    // X + Xᵀ (a new buffer: adding a tensor's own transpose in place would read what it overwrites).
+    private static Tensor PlusTranspose(Tensor x)
+    {
+        if (is_grad_enabled() && x.requires_grad) return x + x.t();
+        var r = Pooled(x.shape[0], x.shape[1], x);
+        return r.copy_(x).add_(x.t());
+    }
+
+    private static Tensor Pooled(long m, long n, Tensor like)
+        => TensorMemoryPool.Empty(new[] { m, n }, like.dtype, like.device, minimumBytes: 1 << 20);
 
     private static double OneNorm(Tensor a)
     {
@@ -127,93 +209,82 @@ public static class MatrixExponential
     private static PadeFactors PadeUV(Tensor a, int m, int s)
     {
         var id = Eye(a);
-        var a2 = a.matmul(a);
+        var a2 = Mm(a, a);
         if (m == 13)
         {
-            var a4 = a2.matmul(a2);
-            var a6 = a4.matmul(a2);
+            var a4 = Mm(a2, a2);
+            var a6 = Mm(a4, a2);
             var (w1, w2, z1, z2) = Pade13Sums(id, a2, a4, a6);
-            var w = a6.matmul(w1) + w2;
-            return new PadeFactors(m, s, new[] { id, a2, a4, a6 }, a.matmul(w), a6.matmul(z1) + z2, w, w1, z1);
+            var w = Mm(a6, w1, w2);
+            return new PadeFactors(m, s, new[] { id, a2, a4, a6 }, Mm(a, w), Mm(a6, z1, z2), w, w1, z1);
         }
         var c = m switch { 3 => B3, 5 => B5, 7 => B7, _ => B9 };
         var powers = new List<Tensor> { id, a2 };                       // A^0, A^2, A^4, ...
-        for (int k = 2; 2 * k <= m; k++) powers.Add(powers[^1].matmul(a2));
-        Tensor odd = c[1] * id, even = c[0] * id;
-        for (int k = 1; k < powers.Count; k++)
-        {
-            odd = odd + c[2 * k + 1] * powers[k];
-            even = even + c[2 * k] * powers[k];
-        }
-        return new PadeFactors(m, s, powers.ToArray(), a.matmul(odd), even, odd, null, null);
+        for (int k = 2; 2 * k <= m; k++) powers.Add(Mm(powers[^1], a2));
+        var odd = Sum(c[1], Enumerable.Range(1, powers.Count - 1).Select(k => (c[2 * k + 1], powers[k])).ToArray());
+        var even = Sum(c[0], Enumerable.Range(1, powers.Count - 1).Select(k => (c[2 * k], powers[k])).ToArray());
+        return new PadeFactors(m, s, powers.ToArray(), Mm(a, odd), even, odd, null, null);
     }
 
     // The degree-13 sums: W = A⁶ W₁ + W₂, Z = A⁶ Z₁ + Z₂ (Higham 2005, eq. 2.4's grouping).
     private static (Tensor W1, Tensor W2, Tensor Z1, Tensor Z2) Pade13Sums(Tensor id, Tensor a2, Tensor a4, Tensor a6)
     {
         var b = B13;
-        return (b[13] * a6 + b[11] * a4 + b[9] * a2,
-                b[7] * a6 + b[5] * a4 + b[3] * a2 + b[1] * id,
-                b[12] * a6 + b[10] * a4 + b[8] * a2,
-                b[6] * a6 + b[4] * a4 + b[2] * a2 + b[0] * id);
+        return (Sum(0, (b[13], a6), (b[11], a4), (b[9], a2)),
+                Sum(b[1], (b[7], a6), (b[5], a4), (b[3], a2)),
+                Sum(0, (b[12], a6), (b[10], a4), (b[8], a2)),
+                Sum(b[0], (b[6], a6), (b[4], a4), (b[2], a2)));
     }
 
     /// <summary>U, V and their derivatives Lu, Lv in direction E for m ∈ {3, 5, 7, 9}.</summary>
-    private static (Tensor U, Tensor V, Tensor Lu, Tensor Lv) PadeWithDerivative(Tensor a, Tensor e, int m, PadeFactors? negated)
+    private static (Tensor U, Tensor V, Tensor Lu, Tensor Lv) PadeWithDerivative(Tensor a, Tensor e, int m, PadeFactors? negated, bool skew)
     {
         var c = m switch { 3 => B3, 5 => B5, 7 => B7, _ => B9 };
         var id = negated?.EvenPowers[0] ?? Eye(a);
-        var a2 = negated?.EvenPowers[1] ?? a.matmul(a);
-        var m2 = a.matmul(e) + e.matmul(a);
+        var a2 = negated?.EvenPowers[1] ?? Mm(a, a);
+        var m2 = skew ? PlusTranspose(Mm(a, e)) : Mm(a, e, Mm(e, a));
         var powers = new List<Tensor> { id, a2 };          // A^{2k}
-        var derivs = new List<Tensor> { zeros_like(a), m2 }; // L(A^{2k}, E)
+        var derivs = new List<Tensor> { m2, m2 };            // L(A^{2k}, E) from k = 1 (the first is a placeholder)
         for (int k = 2; 2 * k <= m; k++)
         {
-            derivs.Add(powers[^1].matmul(m2) + derivs[^1].matmul(a2));
-            powers.Add(negated?.EvenPowers[k] ?? powers[^1].matmul(a2));
+            derivs.Add(Mm(powers[^1], m2, Mm(derivs[^1], a2)));
+            powers.Add(negated?.EvenPowers[k] ?? Mm(powers[^1], a2));
         }
-        Tensor odd = c[1] * id, even = c[0] * id, lodd = zeros_like(a), leven = zeros_like(a);
-        for (int k = 1; k < powers.Count; k++)
-        {
-            if (negated is null)
-            {
-                odd = odd + c[2 * k + 1] * powers[k];
-                even = even + c[2 * k] * powers[k];
-            }
-            lodd = lodd + c[2 * k + 1] * derivs[k];
-            leven = leven + c[2 * k] * derivs[k];
-        }
-        if (negated is not null) (odd, even) = (negated.OddSum, negated.V);
-        var u = negated is null ? a.matmul(odd) : -negated.U;   // U is odd in A
-        return (u, even, a.matmul(lodd) + e.matmul(odd), leven);
+        var terms = Enumerable.Range(1, powers.Count - 1).ToArray();
+        var lodd = Sum(0, terms.Select(k => (c[2 * k + 1], derivs[k])).ToArray());
+        var leven = Sum(0, terms.Select(k => (c[2 * k], derivs[k])).ToArray());
+        var (odd, even) = negated is not null ? (negated.OddSum, negated.V)
+            : (Sum(c[1], terms.Select(k => (c[2 * k + 1], powers[k])).ToArray()), Sum(c[0], terms.Select(k => (c[2 * k], powers[k])).ToArray()));
+        var u = negated is null ? Mm(a, odd) : -negated.U;   // U is odd in A
+        return (u, even, Mm(a, lodd, Mm(e, odd)), leven);
     }
 
-    private static (Tensor U, Tensor V, Tensor Lu, Tensor Lv) Pade13WithDerivative(Tensor a, Tensor e, PadeFactors? negated)
+    private static (Tensor U, Tensor V, Tensor Lu, Tensor Lv) Pade13WithDerivative(Tensor a, Tensor e, PadeFactors? negated, bool skew)
     {
         var b = B13;
         var id = negated?.EvenPowers[0] ?? Eye(a);
-        var a2 = negated?.EvenPowers[1] ?? a.matmul(a);
-        var a4 = negated?.EvenPowers[2] ?? a2.matmul(a2);
-        var a6 = negated?.EvenPowers[3] ?? a4.matmul(a2);
-        var m2 = a.matmul(e) + e.matmul(a);
-        var m4 = a2.matmul(m2) + m2.matmul(a2);
-        var m6 = a4.matmul(m2) + m4.matmul(a2);
+        var a2 = negated?.EvenPowers[1] ?? Mm(a, a);
+        var a4 = negated?.EvenPowers[2] ?? Mm(a2, a2);
+        var a6 = negated?.EvenPowers[3] ?? Mm(a4, a2);
+        var m2 = skew ? PlusTranspose(Mm(a, e)) : Mm(a, e, Mm(e, a));
+        var m4 = skew ? PlusTranspose(Mm(a2, m2)) : Mm(a2, m2, Mm(m2, a2));
+        var m6 = Mm(a4, m2, Mm(m4, a2));
         Tensor w1, z1, w, u, v;
         if (negated is null)
         {
             Tensor w2, z2;
             (w1, w2, z1, z2) = Pade13Sums(id, a2, a4, a6);
-            w = a6.matmul(w1) + w2;
-            (u, v) = (a.matmul(w), a6.matmul(z1) + z2);
+            w = Mm(a6, w1, w2);
+            (u, v) = (Mm(a, w), Mm(a6, z1, z2));
         }
         else
             (w1, z1, w, u, v) = (negated.W1!, negated.Z1!, negated.OddSum, -negated.U, negated.V);
-        var lw1 = b[13] * m6 + b[11] * m4 + b[9] * m2;
-        var lw2 = b[7] * m6 + b[5] * m4 + b[3] * m2;
-        var lz1 = b[12] * m6 + b[10] * m4 + b[8] * m2;
-        var lz2 = b[6] * m6 + b[4] * m4 + b[2] * m2;
-        var lw = a6.matmul(lw1) + m6.matmul(w1) + lw2;
-        return (u, v, a.matmul(lw) + e.matmul(w), a6.matmul(lz1) + m6.matmul(z1) + lz2);
+        var lw1 = Sum(0, (b[13], m6), (b[11], m4), (b[9], m2));
+        var lw2 = Sum(0, (b[7], m6), (b[5], m4), (b[3], m2));
+        var lz1 = Sum(0, (b[12], m6), (b[10], m4), (b[8], m2));
+        var lz2 = Sum(0, (b[6], m6), (b[4], m4), (b[2], m2));
+        var lw = Mm(a6, lw1, Mm(m6, w1, lw2));
+        return (u, v, Mm(a, lw, Mm(e, w)), Mm(a6, lz1, Mm(m6, z1, lz2)));
     }
 }
 
@@ -235,7 +306,17 @@ internal sealed class PadeFactors : IDisposable
     public Tensor? W1 { get; }
     public Tensor? Z1 { get; }
 
-    private IEnumerable<Tensor> All => EvenPowers.Concat(new[] { U, V, OddSum }).Concat(new[] { W1, Z1 }.OfType<Tensor>());
+    /// <summary>LU factors of the denominator V − U (null where autograd needed the solve).</summary>
+    public (Tensor Lu, Tensor Pivots)? Denominator { get; set; }
+
+    /// <summary>The quotient before each of the s squarings: r, r², r⁴, … (empty without squarings).</summary>
+    public Tensor[]? Chain { get; set; }
+
+    /// <summary>expm(A) itself: not owned (its caller keeps it as long as these factors, e.g. the parametrization's cached B).</summary>
+    public Tensor? Expm { get; set; }
+
+    private IEnumerable<Tensor> All => EvenPowers.Concat(new[] { U, V, OddSum })
+        .Concat(new[] { W1, Z1, Denominator?.Lu, Denominator?.Pivots }.OfType<Tensor>()).Concat(Chain ?? []);
 
     public void DetachFromDisposeScope()
     {

@@ -202,10 +202,10 @@ public sealed class OrthogonalParametrization : ConstrainedParameter
     {
         using var scope = NewDisposeScope();
         var a = Skew.FromFree(free);
-        var btg = b.t().matmul(g);
+        var btg = MatrixExponential.Mm(b.t(), g);
         var grad = 0.5 * (btg - btg.t());
-        var dexp = factorsOfA is null ? MatrixExponential.Frechet(-a, grad) : MatrixExponential.FrechetAtNegated(a, grad, factorsOfA);
-        var f = b.matmul(dexp);
+        var dexp = MatrixExponential.FrechetOfSkewAtNegated(a, grad, factorsOfA);   // A and grad are skew
+        var f = MatrixExponential.Mm(b, dexp);
         return Skew.GradientToFree(f).MoveToOuterDisposeScope();
     }
 

@@ -48,6 +48,16 @@ internal static class LstmKernel
 
     /// <summary>dL/da [T, B, 4N] and dL/dc0 [B, N] from dL/dH, dL/dC and what forward saved (<paramref name="blas"/>: as in <see cref="Forward(Tensor, Tensor, Tensor, Tensor, bool)"/>).</summary>
     public static (Tensor GradA, Tensor GradC0) Backward(Tensor dH, Tensor dC, Tensor u, Tensor c0, Tensor gates, Tensor cells, bool blas = false)
+        => Backward(dH, dC, u, c0, gates, cells, blas, lastOnly: false);
+
+    /// <summary>As <see cref="Backward(Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, bool)"/> when only h_T has a loss: dL/dh_T [B, N], no dL/dC.</summary>
+    public static (Tensor GradA, Tensor GradC0) BackwardFromLast(Tensor dhLast, Tensor u, Tensor c0, Tensor gates, Tensor cells, bool blas = false)
+    {
+        using var noCellGradient = zeros_like(c0);         // one row of dL/dc_t = 0, read at every step
+        return Backward(dhLast, noCellGradient, u, c0, gates, cells, blas, lastOnly: true);
+    }
+
+    private static (Tensor GradA, Tensor GradC0) Backward(Tensor dH, Tensor dC, Tensor u, Tensor c0, Tensor gates, Tensor cells, bool blas, bool lastOnly)
     {
         using var w = u.t().contiguous();                  // Uᵀ [4N, N]
         using var dh = dH.contiguous();
@@ -62,17 +72,17 @@ internal static class LstmKernel
             product = t =>
             {
                 using var scope = NewDisposeScope();
-                NnRnn.Blas.Gemm.MultiplyInto(carry, gradA[t + 1], w);
+                NnRnn.Blas.Gemm.MultiplyInto(carry, gradA[t + 1], w, beta: lastOnly ? 0 : 1);   // last only: no dL/dh_t before T
             };
         using var handOff = blas ? NnRnn.Blas.Gemm.HandOffThreads(carry, gradA[0], w) : null;
         if (gates.dtype == ScalarType.Float64)
             Backward(TensorMemory.Of<double>(w), TensorMemory.Of<double>(dh), TensorMemory.Of<double>(dc), TensorMemory.Of<double>(cc),
                 TensorMemory.Of<double>(gates), TensorMemory.Of<double>(cells), TensorMemory.Of<double>(gradA), TensorMemory.Of<double>(gradC0),
-                TensorMemory.Of<double>(carry), steps, batch, n, product);
+                TensorMemory.Of<double>(carry), steps, batch, n, product, lastOnly);
         else
             Backward(TensorMemory.Of<float>(w), TensorMemory.Of<float>(dh), TensorMemory.Of<float>(dc), TensorMemory.Of<float>(cc),
                 TensorMemory.Of<float>(gates), TensorMemory.Of<float>(cells), TensorMemory.Of<float>(gradA), TensorMemory.Of<float>(gradC0),
-                TensorMemory.Of<float>(carry), steps, batch, n, product);
+                TensorMemory.Of<float>(carry), steps, batch, n, product, lastOnly);
         return (gradA, gradC0);
     }
 
@@ -121,13 +131,16 @@ internal static class LstmKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Backward<T>(ReadOnlySpan<T> w, ReadOnlySpan<T> dH, ReadOnlySpan<T> dC, ReadOnlySpan<T> c0,
         ReadOnlySpan<T> gates, ReadOnlySpan<T> cells, Span<T> dG, Span<T> dcCarry, Span<T> dh, int steps, int batch, int n,
-        Action<int>? product) where T : unmanaged, INumber<T>
+        Action<int>? product, bool lastOnly) where T : unmanaged, INumber<T>
     {
+        // lastOnly: dH is dL/dh_T alone and dC one zero row (no loss on c_t or on h_t before T).
         int stride = batch * n;
         for (int t = steps - 1; t >= 0; t--)
         {
             bool last = t == steps - 1;
-            dH.Slice(t * stride, stride).CopyTo(dh);
+            if (!lastOnly) dH.Slice(t * stride, stride).CopyTo(dh);
+            else if (last) dH.CopyTo(dh);
+            else if (product is null) dh.Clear();
             if (!last)
             {
                 if (product is null) SmallMatmul.MultiplyAdd(dG.Slice((t + 1) * 4 * stride, 4 * stride), w, dh, batch, 4 * n, n);
@@ -139,7 +152,7 @@ internal static class LstmKernel
                 ref T gate = ref MemoryMarshal.GetReference(gates.Slice((t * batch + b) * 4 * n));
                 ref T fNext = ref last ? ref gate : ref MemoryMarshal.GetReference(gates.Slice(((t + 1) * batch + b) * 4 * n));
                 Row(ref gate, ref fNext, !last, ref MemoryMarshal.GetReference(cells.Slice(t * stride + b * n)),
-                    ref MemoryMarshal.GetReference(cPrev.Slice(b * n)), ref dh[b * n], ref MemoryMarshal.GetReference(dC.Slice(t * stride + b * n)),
+                    ref MemoryMarshal.GetReference(cPrev.Slice(b * n)), ref dh[b * n], ref MemoryMarshal.GetReference(dC.Slice((lastOnly ? 0 : t * stride) + b * n)),
                     ref MemoryMarshal.GetReference(dcCarry.Slice(b * n)), ref MemoryMarshal.GetReference(dG.Slice((t * batch + b) * 4 * n)), n);
             }
         }
