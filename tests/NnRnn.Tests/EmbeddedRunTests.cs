@@ -36,6 +36,26 @@ public class EmbeddedRunTests
     }
 
     [Fact]
+    public void The_pooled_lookup_gives_index_selects_rows_and_table_gradient()
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(3);
+        var table = randn(new long[] { 50, 1024 }, generator: generator).requires_grad_();
+        var tokens = randint(0, 50, new long[] { 64, 32 }, dtype: ScalarType.Int64, generator: generator);   // 8 MB of rows: pooled
+        var c = randn(new long[] { 64, 32, 1024 }, generator: generator);
+        Assert.True(RowLookup.Worthwhile(tokens, table));
+        var pooled = RowLookup.Apply(tokens, table);
+        (pooled * c).sum().backward();
+        var pooledGrad = table.grad!.clone();
+        table.grad = null;
+        var plain = table.index_select(0, tokens.reshape(-1)).view(64, 32, 1024);
+        (plain * c).sum().backward();
+        Assert.True(pooled.equal(plain).all().item<bool>(), "rows");
+        Assert.True(TestSupport.RelativeError(pooledGrad, table.grad!) <= 1e-6, "table gradient");
+        Assert.Throws<ArgumentOutOfRangeException>(() => RowLookup.Apply(full(new long[] { 64, 32 }, 50L, dtype: ScalarType.Int64), table));
+    }
+
+    [Fact]
     public void Ids_and_tables_of_the_wrong_shape_are_refused()
     {
         using var scope = NewDisposeScope();

@@ -70,6 +70,7 @@ public static class SequenceRunner
     /// <summary>table[tokens]: [T, batch] ids → [T, batch, width] rows (backward sums each row's gradients).</summary>
     private static Tensor Lookup(Tensor tokens, Tensor table)
     {
+        if (RowLookup.Worthwhile(tokens, table)) return RowLookup.Apply(tokens, table);   // large: into pooled memory
         using var flat = tokens.reshape(-1);
         return table.index_select(0, flat).view(tokens.shape[0], tokens.shape[1], table.shape[1]);
     }
