@@ -183,6 +183,27 @@ public static class MatrixExponential
         return r;
     }
 
+    /// <summary>
+    /// L(A², E), L(A⁴, E), … L(A^{2K}, E) (K ≤ 4) for skew A and E, one product each: with A² and
+    /// M₂ = L(A², E) symmetric, L(A^{2k}, E) = Σ_{i+j=k−1} A^{2i} M₂ A^{2j} = Y + Yᵀ where
+    /// Y = A²M₂ (k = 2), A²(A²M₂ + ½M₂A²) (k = 3), A⁴ L(A⁴, E) (k = 4), and M₂A² = (A²M₂)ᵀ.
+    /// </summary>
+    private static Tensor[] SkewEvenDerivatives(Tensor a2, Tensor? a4, Tensor m2, int count)
+    {
+        var d = new Tensor[count];
+        d[0] = m2;
+        if (count < 2) return d;
+        var p = Mm(a2, m2);
+        d[1] = PlusTranspose(p);
+        if (count < 3) return d;
+        var h = Pooled(p.shape[0], p.shape[1], p);
+        h.copy_(p).add_(p.t(), alpha: 0.5);
+        d[2] = PlusTranspose(Mm(a2, h));
+        if (count < 4) return d;
+        d[3] = PlusTranspose(Mm(a4!, d[1]));
+        return d;
+    }
+
     // X + Xᵀ (a new buffer: adding a tensor's own transpose in place would read what it overwrites).
     private static Tensor PlusTranspose(Tensor x)
     {
@@ -247,9 +268,10 @@ public static class MatrixExponential
         var derivs = new List<Tensor> { m2, m2 };            // L(A^{2k}, E) from k = 1 (the first is a placeholder)
         for (int k = 2; 2 * k <= m; k++)
         {
-            derivs.Add(Mm(powers[^1], m2, Mm(derivs[^1], a2)));
+            if (!skew) derivs.Add(Mm(powers[^1], m2, Mm(derivs[^1], a2)));
             powers.Add(negated?.EvenPowers[k] ?? Mm(powers[^1], a2));
         }
+        if (skew) derivs.AddRange(SkewEvenDerivatives(a2, powers.Count > 2 ? powers[2] : null, m2, powers.Count - 1).Skip(1));
         var terms = Enumerable.Range(1, powers.Count - 1).ToArray();
         var lodd = Sum(0, terms.Select(k => (c[2 * k + 1], derivs[k])).ToArray());
         var leven = Sum(0, terms.Select(k => (c[2 * k], derivs[k])).ToArray());
@@ -267,8 +289,17 @@ public static class MatrixExponential
         var a4 = negated?.EvenPowers[2] ?? Mm(a2, a2);
         var a6 = negated?.EvenPowers[3] ?? Mm(a4, a2);
         var m2 = skew ? PlusTranspose(Mm(a, e)) : Mm(a, e, Mm(e, a));
-        var m4 = skew ? PlusTranspose(Mm(a2, m2)) : Mm(a2, m2, Mm(m2, a2));
-        var m6 = Mm(a4, m2, Mm(m4, a2));
+        Tensor m4, m6;
+        if (skew)
+        {
+            var d = SkewEvenDerivatives(a2, a4, m2, 3);
+            (m4, m6) = (d[1], d[2]);
+        }
+        else
+        {
+            m4 = Mm(a2, m2, Mm(m2, a2));
+            m6 = Mm(a4, m2, Mm(m4, a2));
+        }
         Tensor w1, z1, w, u, v;
         if (negated is null)
         {
