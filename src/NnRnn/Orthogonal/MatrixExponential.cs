@@ -107,7 +107,7 @@ public static class MatrixExponential
 
     /// <summary>
     /// Dexp(−A)[E] for skew-symmetric A and E (the orthogonal step), optionally from the factors of
-    /// expm(A). Skew symmetry saves work: E A = (A E)ᵀ, so L(A, E)-type sums and every L(A^{2k}, E)
+    /// expm(A). Skew symmetry saves work: E A = (A E)ᵀ, so L(A², E) = A E + E A, and every L(A^{2k}, E),
     /// take one product each (<see cref="SkewEvenDerivatives"/>); and with the factors, the Padé quotient at −A and its squarings are
     /// the transposes of those at A (r_m(−A) = r_m(A)⁻¹ = r_m(A)ᵀ, V symmetric and U skew), its
     /// denominator V + U is (V − U)ᵀ, solved with the forward's LU factors.
