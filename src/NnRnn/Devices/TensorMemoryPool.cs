@@ -31,8 +31,15 @@ public static unsafe class TensorMemoryPool
     private static long idleBytes;
     private static long rents, reuses;
 
-    /// <summary>False turns the pool off (every rent comes from libtorch): <c>NNRNN_TENSOR_POOL=off</c>.</summary>
-    public static bool Enabled { get; set; } = Environment.GetEnvironmentVariable("NNRNN_TENSOR_POOL") != "off";
+    private static readonly bool EnabledByDefault = Environment.GetEnvironmentVariable("NNRNN_TENSOR_POOL") != "off";
+    private static readonly AsyncLocal<bool?> EnabledHere = new();
+
+    /// <summary>
+    /// False turns the pool off (every rent comes from libtorch); by default <c>NNRNN_TENSOR_POOL=off</c>
+    /// does. Setting it is async-local, like <c>KernelSelection.Enabled</c>: a comparison that turns the
+    /// pool off does not turn it off for other work running beside it (parallel tests did).
+    /// </summary>
+    public static bool Enabled { get => EnabledHere.Value ?? EnabledByDefault; set => EnabledHere.Value = value; }
 
     /// <summary>Rents so far and how many of them reused memory.</summary>
     public static (long Rents, long Reuses) Counts { get { lock (Gate) return (rents, reuses); } }
