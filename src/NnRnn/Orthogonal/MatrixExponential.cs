@@ -42,7 +42,7 @@ public static class MatrixExponential
 
     /// <summary>
     /// expm(A) and the Padé pieces it was built from. They depend on even powers of A only (U is
-    /// odd), so <see cref="FrechetAtNegated"/> reuses them for Dexp(−A): the orthogonal step's
+    /// odd), so <see cref="FrechetOfSkewAtNegated"/> reuses them for Dexp(−A): the orthogonal step's
     /// gradient (Al-Mohy &amp; Higham 2009, Alg. 6.4 at −A) then skips five to six of its products.
     /// </summary>
     internal static (Tensor Expm, PadeFactors Factors) ExpmWithFactors(Tensor a)
@@ -92,18 +92,6 @@ public static class MatrixExponential
 
     /// <summary>expm(A) and Dexp(A)[E] together (Al-Mohy &amp; Higham 2009, Alg. 6.4).</summary>
     public static (Tensor Expm, Tensor Frechet) ExpmAndFrechet(Tensor a, Tensor e) => ExpmAndFrechet(a, e, null);
-
-    /// <summary>
-    /// Dexp(−A)[E] given the factors of expm(A) from <see cref="ExpmWithFactors"/>: the same values,
-    /// bit for bit, as <c>Frechet(−A, E)</c>, with the even powers and the Padé sums taken from the
-    /// factors whenever the degree and scaling chosen for the derivative are those of expm(A).
-    /// </summary>
-    internal static Tensor FrechetAtNegated(Tensor a, Tensor e, PadeFactors factorsOfA)
-    {
-        using var scope = NewDisposeScope();
-        var minusA = -a;
-        return ExpmAndFrechet(minusA, e, factorsOfA).Frechet.MoveToOuterDisposeScope();
-    }
 
     /// <summary>
     /// Dexp(−A)[E] for skew-symmetric A and E (the orthogonal step), optionally from the factors of
