@@ -3,7 +3,8 @@ using System.Text.Json;
 namespace NnRnn.Blas;
 
 /// <summary>
-/// Which library each product shape uses, kept per machine (CPU model) in a JSON file:
+/// Which library each product shape uses (and whether a recurrence's step products keep their weights
+/// resident per core), kept per machine (CPU model) in a JSON file:
 /// <c>$NNRNN_GEMM_CACHE</c>, else <c>$XDG_CACHE_HOME/nnrnn/gemm-choices.json</c>, else
 /// <c>~/.cache/nnrnn/gemm-choices.json</c>. Two libraries round differently, so a choice timed anew in
 /// each process would make the same seed give different numbers from one process to the next (and a
@@ -19,13 +20,29 @@ internal static class GemmChoiceCache
         // "m2": the paired-ratio measurement; choices timed by the earlier protocol (each library's
         // best time, easily skewed by other work) are measured again.
         string key = $"m2|{Cpu()}|{shape.M}x{shape.K}x{shape.N}|{(shape.Ta ? 'T' : 'N')}{(shape.Tb ? 'T' : 'N')}|{shape.Threads}";
+        var choice = GetOrMeasure(key, known => Enum.TryParse<GemmBackend>(known, out var backend) && backend != GemmBackend.Auto,
+            () => measure().ToString());
+        return Enum.Parse<GemmBackend>(choice);
+    }
+
+    /// <summary>
+    /// Whether step products of this shape run with the weights resident per core
+    /// (<see cref="ResidentWeights"/>) rather than through <see cref="Gemm"/>: measured once per machine, as the library choice.
+    /// </summary>
+    public static bool GetOrMeasureResident((long M, long K, long N, int Threads) shape, Func<bool> measure)
+    {
+        string key = $"r1|{Cpu()}|{shape.M}x{shape.K}x{shape.N}|{shape.Threads}";
+        return bool.Parse(GetOrMeasure(key, known => bool.TryParse(known, out _), () => measure().ToString()));
+    }
+
+    private static string GetOrMeasure(string key, Func<string, bool> valid, Func<string> measure)
+    {
         lock (Gate)
         {
             var choices = Read();
-            if (choices.TryGetValue(key, out var known) && Enum.TryParse<GemmBackend>(known, out var backend) && backend != GemmBackend.Auto)
-                return backend;
+            if (choices.TryGetValue(key, out var known) && valid(known)) return known;
             var measured = measure();
-            choices[key] = measured.ToString();
+            choices[key] = measured;
             Write(choices);
             return measured;
         }

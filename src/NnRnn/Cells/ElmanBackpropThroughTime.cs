@@ -37,9 +37,16 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
         bool small = KernelSelection.UseSmallKernel(a, a.shape[1], w.shape[0], w.shape[1]);
         // large CPU shapes: the step products through the BLAS, σ and σ' in the kernels
         bool kernel = !small && HasKernel(sigma) && KernelSelection.UseElementwiseKernel(a);
+        // and where measured faster, with W resident per core for the whole sequence
+        bool resident = kernel && ResidentSelection.Use(a, a.shape[1], w.shape[0], w.shape[1]);
         ctx.save_data("small", small);
         ctx.save_data("kernel", kernel);
-        var hiddens = small ? ElmanKernel.Forward(a, w, h0, (Tensor?)vars[3], sigma.Kind) : ForwardLarge(a, w, h0, (Tensor?)vars[3], sigma, kernel);
+        ctx.save_data("resident", resident);
+        int workers = ResidentSelection.Workers(w.shape[1]);   // saved: backward may run under another thread count
+        ctx.save_data("workers", workers);
+        var hiddens = small ? ElmanKernel.Forward(a, w, h0, (Tensor?)vars[3], sigma.Kind)
+            : resident ? ResidentElmanKernel.Forward(a, w, h0, (Tensor?)vars[3], sigma.Kind, workers)
+            : ForwardLarge(a, w, h0, (Tensor?)vars[3], sigma, kernel);
         bool lastOnly = (bool)vars[5];
         ctx.save_for_backward(new List<Tensor> { w, h0, hiddens });
         ctx.save_data("sigma", sigma);
@@ -132,7 +139,8 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
         using (var scope = NewDisposeScope())
         {
             var wt = w.t().contiguous();
-            using var handOff = Gemm.HandOffThreads(gradA[0], gradA[0], wt);
+            bool resident = (bool)ctx.get_data("resident");
+            using var handOff = resident ? null : Gemm.HandOffThreads(gradA[0], gradA[0], wt);
             // modReLU's dL/db: with the kernel, summed in double over every row step by step (as the
             // small-shape kernel); else per step where H is large (no two [T, B, N] temporaries), and
             // one reduction over H where it is small (the rounding of earlier versions).
@@ -140,7 +148,8 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
             var biasSums = kernel && sigma.Bias is not null ? new double[n] : null;
             bool biasPerStep = !kernel && sigma.Bias is not null && hiddens.numel() > 1 << 22;
             gradBias = biasPerStep ? zeros(n, hiddens.dtype, hiddens.device).MoveToOuterDisposeScope() : null;
-            for (long t = steps - 1; t >= 0; t--)
+            if (resident) ResidentElmanKernel.Backward(gradA, w, hiddens, sigma.Kind, biasSums ?? [], lastOnly, (int)ctx.get_data("workers"));
+            else for (long t = steps - 1; t >= 0; t--)
             {
                 using var step = NewDisposeScope();
                 var dz = gradA[t];
@@ -154,7 +163,7 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
                 dz.mul_(sigma.Derivative(ht));
                 if (gradBias is not null) gradBias.add_(sigma.BiasGradient(ht, dz)!);   // per step: no [T, B, N] temporaries
             }
-            handOff.Dispose();
+            handOff?.Dispose();
             // dL/dW = Σ_t h_{t−1}ᵀ dz_t as one [N, (T−1)·B] × [(T−1)·B, N] product plus h_0ᵀ dz_0
             var dz0 = gradA[0];
             gradW = zeros(n, n, w.dtype, w.device).MoveToOuterDisposeScope();

@@ -41,9 +41,15 @@ internal sealed class LstmBackpropThroughTime : autograd.MultiTensorFunction<Lst
         bool small = KernelSelection.UseSmallKernel(a, h0.shape[0], n, 4 * n);
         // Large CPU shapes: the gate products through the BLAS, the element-wise work in the kernel.
         bool blas = !small && KernelSelection.UseElementwiseKernel(a);
+        // and where measured faster, with U resident per core for the whole sequence
+        bool resident = blas && ResidentSelection.Use(a, h0.shape[0], n, 4 * n);
+        int workers = ResidentSelection.Workers(n);   // saved: backward may run under another thread count
         ctx.save_data("small", small);
         ctx.save_data("blas", blas);
-        var (gates, hiddens, cells) = small || blas ? LstmKernel.Forward(a, u, h0, c0, blas) : ForwardLarge(a, u, h0, c0);
+        ctx.save_data("resident", resident);
+        ctx.save_data("workers", workers);
+        var (gates, hiddens, cells) = resident ? ResidentLstmKernel.Forward(a, u, h0, c0, workers)
+            : small || blas ? LstmKernel.Forward(a, u, h0, c0, blas) : ForwardLarge(a, u, h0, c0);
         ctx.save_for_backward(new List<Tensor> { u, h0, c0, gates, cells, hiddens });
         if ((bool)vars[4]) return new List<Tensor> { hiddens[-1].clone() };
         return new List<Tensor> { hiddens, cells };
@@ -86,7 +92,8 @@ internal sealed class LstmBackpropThroughTime : autograd.MultiTensorFunction<Lst
         if ((bool)ctx.get_data("small") || blas)
         {
             using var scope = NewDisposeScope();
-            var (dA, dC0) = lastOnly ? LstmKernel.BackwardFromLast(grads[0], u, c0, gates, cells, blas)
+            var (dA, dC0) = (bool)ctx.get_data("resident") ? ResidentBackward(grads, u, c0, gates, cells, (int)ctx.get_data("workers"))
+                : lastOnly ? LstmKernel.BackwardFromLast(grads[0], u, c0, gates, cells, blas)
                 : LstmKernel.Backward(grads[0], grads[1], u, c0, gates, cells, blas);
             dA.MoveToOuterDisposeScope();
             gradC0 = dC0.MoveToOuterDisposeScope();
@@ -140,6 +147,13 @@ internal sealed class LstmBackpropThroughTime : autograd.MultiTensorFunction<Lst
             gradC0 = (dcNext! * gates[0].narrow(1, 0, n)).MoveToOuterDisposeScope();
         }
         return new List<Tensor> { gradA, gradU, gradH0, gradC0, null! };
+    }
+
+    private static (Tensor GradA, Tensor GradC0) ResidentBackward(List<Tensor> grads, Tensor u, Tensor c0, Tensor gates, Tensor cells, int workers)
+    {
+        if (grads.Count == 2) return ResidentLstmKernel.Backward(grads[0], grads[1], u, c0, gates, cells, lastOnly: false, workers);
+        using var noCellGradient = zeros_like(c0);         // one row of dL/dc_t = 0, read at every step
+        return ResidentLstmKernel.Backward(grads[0], noCellGradient, u, c0, gates, cells, lastOnly: true, workers);
     }
 
     /// <summary>dL/dU = Σ_t h_{t−1}ᵀ dG_t as one [N, (T−1)·B] × [(T−1)·B, 4N] product through <see cref="Gemm"/> plus h_0ᵀ dG_0.</summary>

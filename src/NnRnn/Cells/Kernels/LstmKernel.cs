@@ -101,17 +101,17 @@ internal static class LstmKernel
             else product(t);
             for (int b = 0; b < batch; b++)
                 Cell(ref MemoryMarshal.GetReference(g.Slice(b * 4 * n)), ref MemoryMarshal.GetReference(cPrev.Slice(b * n)),
-                    ref MemoryMarshal.GetReference(cells.Slice(t * stride + b * n)), ref MemoryMarshal.GetReference(hiddens.Slice(t * stride + b * n)), n);
+                    ref MemoryMarshal.GetReference(cells.Slice(t * stride + b * n)), ref MemoryMarshal.GetReference(hiddens.Slice(t * stride + b * n)), n, n);
         }
     }
 
-    // One row: gates ← (σ f, σ i, σ o, tanh g); c = f c_prev + i g; h = o tanh c.
+    // One row of `units` units (gate blocks `n` apart): gates ← (σ f, σ i, σ o, tanh g); c = f c_prev + i g; h = o tanh c.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Cell<T>(ref T gate, ref T cPrev, ref T c, ref T h, int n) where T : unmanaged, INumber<T>
+    internal static void Cell<T>(ref T gate, ref T cPrev, ref T c, ref T h, int units, int n) where T : unmanaged, INumber<T>
     {
-        for (int j = 0; j < n; j += Lanes.Full<T>(j, n) ? Vector256<T>.Count : 1)
+        for (int j = 0; j < units; j += Lanes.Full<T>(j, units) ? Vector256<T>.Count : 1)
         {
-            bool full = Lanes.Full<T>(j, n);
+            bool full = Lanes.Full<T>(j, units);
             var f = VectorMath.Sigmoid(Lanes.Load(ref gate, j, full));
             var i = VectorMath.Sigmoid(Lanes.Load(ref gate, n + j, full));
             var o = VectorMath.Sigmoid(Lanes.Load(ref gate, 2 * n + j, full));
@@ -153,7 +153,7 @@ internal static class LstmKernel
                 ref T fNext = ref last ? ref gate : ref MemoryMarshal.GetReference(gates.Slice(((t + 1) * batch + b) * 4 * n));
                 Row(ref gate, ref fNext, !last, ref MemoryMarshal.GetReference(cells.Slice(t * stride + b * n)),
                     ref MemoryMarshal.GetReference(cPrev.Slice(b * n)), ref dh[b * n], ref MemoryMarshal.GetReference(dC.Slice((lastOnly ? 0 : t * stride) + b * n)),
-                    ref MemoryMarshal.GetReference(dcCarry.Slice(b * n)), ref MemoryMarshal.GetReference(dG.Slice((t * batch + b) * 4 * n)), n);
+                    ref MemoryMarshal.GetReference(dcCarry.Slice(b * n)), ref MemoryMarshal.GetReference(dG.Slice((t * batch + b) * 4 * n)), n, n);
             }
         }
         // dcCarry now holds dc_0; dL/dc0 = dc_0 f_0.
@@ -161,15 +161,15 @@ internal static class LstmKernel
             for (int j = 0; j < n; j++) dcCarry[b * n + j] *= gates[b * 4 * n + j];
     }
 
-    // dcCarry holds dc_{t+1} on entry (when hasNext) and dc_t on exit.
+    // One row of `units` units (gate blocks `n` apart); dcCarry holds dc_{t+1} on entry (when hasNext) and dc_t on exit.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Row<T>(ref T gate, ref T gateNext, bool hasNext, ref T c, ref T cPrev, ref T dh, ref T dcIn, ref T dcCarry,
-        ref T dG, int n) where T : unmanaged, INumber<T>
+    internal static void Row<T>(ref T gate, ref T gateNext, bool hasNext, ref T c, ref T cPrev, ref T dh, ref T dcIn, ref T dcCarry,
+        ref T dG, int units, int n) where T : unmanaged, INumber<T>
     {
         var one = Vector256<T>.One;
-        for (int j = 0; j < n; j += Lanes.Full<T>(j, n) ? Vector256<T>.Count : 1)
+        for (int j = 0; j < units; j += Lanes.Full<T>(j, units) ? Vector256<T>.Count : 1)
         {
-            bool full = Lanes.Full<T>(j, n);
+            bool full = Lanes.Full<T>(j, units);
             var f = Lanes.Load(ref gate, j, full);
             var i = Lanes.Load(ref gate, n + j, full);
             var o = Lanes.Load(ref gate, 2 * n + j, full);

@@ -19,4 +19,8 @@ internal static class TensorMemory
             throw new ArgumentException($"a kernel over {typeof(T).Name} got a {t.dtype} tensor");
         return MemoryMarshal.Cast<byte, T>(t.bytes);
     }
+
+    /// <summary>The address of a contiguous CPU float32 tensor's first element (its memory is native and does not move).</summary>
+    public static unsafe float* Address(Tensor t)
+        => (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref MemoryMarshal.GetReference(Of<float>(t)));
 }

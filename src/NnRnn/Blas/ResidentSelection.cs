@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Runtime.Intrinsics;
+using NnRnn.Cells.Kernels;
+using static TorchSharp.torch;
+
+namespace NnRnn.Blas;
+
+/// <summary>
+/// Whether a recurrence's step products x [m, k] · W [k, n] run with W resident per core
+/// (<see cref="ResidentWeights"/> on a <see cref="StepTeam"/>) or one <see cref="Gemm"/> call per
+/// step. Needs float32 on the CPU, n a multiple of 64 and hardware Vector512 (AVX-512); then the
+/// two are timed on scratch matrices of the shape the first time it is seen, and the choice is kept
+/// per machine (<see cref="GemmChoiceCache"/>: the two round differently, so a seed must keep its path).
+/// </summary>
+internal static class ResidentSelection
+{
+    private static readonly bool? Default = Environment.GetEnvironmentVariable("NNRNN_RESIDENT") switch
+    {
+        "on" or "1" or "true" => true,
+        "off" or "0" or "false" => false,
+        _ => null,
+    };
+
+    private static readonly AsyncLocal<bool?> Forced = new();
+
+    /// <summary>
+    /// true or false forces the choice for the caller's flow (tests; also <c>NNRNN_RESIDENT=on|off</c>);
+    /// null (the default) measures. Forcing it on runs on any CPU: without AVX-512 the vectors are emulated (slowly).
+    /// </summary>
+    public static bool? Force { get => Forced.Value ?? Default; set => Forced.Value = value; }
+
+    /// <summary>How many threads share the steps: libtorch's thread count, at most one per panel.</summary>
+    public static int Workers(long n)
+        => (int)Math.Clamp(WorkersOnThisThread > 0 ? WorkersOnThisThread : get_num_threads(), 1, Math.Max(1, n / ResidentWeights.PanelWidth));
+
+    /// <summary>Tests: this many workers for sequences started on this thread, whatever libtorch's thread count (0: none set).</summary>
+    [ThreadStatic] internal static int WorkersOnThisThread;
+
+    private static long runs;
+
+    /// <summary>How many sequences chose the resident path so far in this process (shows which path ran).</summary>
+    public static long Runs => Interlocked.Read(ref runs);
+
+    /// <summary>True when the step products of this recurrence should keep W resident per core.</summary>
+    public static bool Use(Tensor like, long m, long k, long n)
+    {
+        bool use = Choose(like, m, k, n);
+        if (use) Interlocked.Increment(ref runs);
+        return use;
+    }
+
+    private static bool Choose(Tensor like, long m, long k, long n)
+    {
+        if (!KernelSelection.Enabled || like.device_type != TorchSharp.DeviceType.CPU || like.dtype != ScalarType.Float32
+            || n % ResidentWeights.PanelWidth != 0 || k < 1 || m < 1 || m * k > int.MaxValue || k * n > int.MaxValue)
+            return false;
+        if (Force is bool forced) return forced;
+        if (!Vector512.IsHardwareAccelerated) return false;
+        int workers = Workers(n);
+        return GemmChoiceCache.GetOrMeasureResident((m, k, n, workers), () => Measure(m, k, n, workers));
+    }
+
+    /// <summary>Median over pairs (order alternating) of the time ratio of a few steps' products each way.</summary>
+    private static unsafe bool Measure(long m, long k, long n, int workers)
+    {
+        using var scope = NewDisposeScope();
+        using var scratch = new Generator(0);   // never the global generator: measuring must not shift anyone's draws
+        var a = rand(m, k, generator: scratch);
+        var b = rand(k, n, generator: scratch);
+        var c = zeros(m, n);
+        using var weights = new ResidentWeights(TensorMemory.Of<float>(b), (int)k, (int)n, ResidentWeights.Consecutive((int)n));
+        var (pa, pc) = ((nint)TensorMemory.Address(a), (nint)TensorMemory.Address(c));
+        const int steps = 8, pairs = 7;
+        void Resident() => StepTeam.Run(workers, steps, (worker, _) =>
+        {
+            var (first, count) = ResidentWeights.Share(weights.Panels, worker, workers);
+            weights.MultiplyInto((float*)pa, (int)k, (int)m, (float*)pc, (int)n, first, count, accumulate: false);
+        });
+        void Library()
+        {
+            for (int s = 0; s < steps; s++) Gemm.MultiplyInto(c, a, b, beta: 0);
+        }
+        Resident();
+        Library();
+        var ratios = new double[pairs];
+        for (int i = 0; i < pairs; i++)
+        {
+            double residentMs = 0, libraryMs = 0;
+            for (int half = 0; half < 2; half++)
+            {
+                bool residentNow = (half == 0) == (i % 2 == 0);
+                var watch = Stopwatch.StartNew();
+                if (residentNow) Resident(); else Library();
+                if (residentNow) residentMs = watch.Elapsed.TotalMilliseconds; else libraryMs = watch.Elapsed.TotalMilliseconds;
+            }
+            ratios[i] = residentMs / Math.Max(libraryMs, 1e-6);
+        }
+        Array.Sort(ratios);
+        return ratios[pairs / 2] < 1;
+    }
+}

@@ -1,0 +1,70 @@
+using NnRnn.Blas;
+using NnRnn.Devices;
+using NnRnn.Nonlinearities;
+using static TorchSharp.torch;
+
+namespace NnRnn.Cells.Kernels;
+
+/// <summary>
+/// <see cref="ElmanBackpropThroughTime"/>'s loops with W resident per core (issue 13, psMNIST-sized
+/// recurrences): each worker of a <see cref="StepTeam"/> owns a block of hidden units, computes
+/// h_t = σ(a_t + h_{t−1} W) for them from all of h_{t−1}, and backward dz_t = (dL/dh_t + dz_{t+1} Wᵀ) ⊙ σ'(z_t)
+/// likewise, so the activations run in parallel too. Float32 on the CPU.
+/// </summary>
+internal static unsafe class ResidentElmanKernel
+{
+    /// <summary>H [T, B, N] from a [T, B, N], W [N, N], h0 [B, N] and modReLU's b (or null), on <paramref name="workers"/> threads.</summary>
+    public static Tensor Forward(Tensor a, Tensor w, Tensor h0, Tensor? bias, Activation kind, int workers)
+    {
+        var hiddens = TensorMemoryPool.Empty(a.shape, a.dtype, a.device);
+        hiddens.copy_(a);
+        using var wc = w.detach().contiguous();
+        using var hc = h0.detach().contiguous();
+        using var bc = bias?.detach().contiguous();
+        int steps = (int)a.shape[0], batch = (int)a.shape[1], n = (int)a.shape[2];
+        using var weights = new ResidentWeights(TensorMemory.Of<float>(wc), n, n, ResidentWeights.Consecutive(n));
+        var (h, start) = ((nint)TensorMemory.Address(hiddens), (nint)TensorMemory.Address(hc));
+        var b = bc is null ? null : TensorMemory.Of<float>(bc).ToArray();
+        int stride = batch * n;
+        StepTeam.Run(workers, steps, (worker, t) =>
+        {
+            var (first, count) = ResidentWeights.Share(weights.Panels, worker, workers);
+            int column = first * ResidentWeights.PanelWidth, width = count * ResidentWeights.PanelWidth;
+            float* ht = (float*)h + (long)t * stride;
+            float* previous = t == 0 ? (float*)start : ht - stride;
+            weights.MultiplyInto(previous, n, batch, ht, n, first, count, accumulate: true);
+            var unitBias = b is null ? default : new ReadOnlySpan<float>(b, column, width);
+            for (int row = 0; row < batch; row++)
+                PointwiseActivation.Forward(kind, new Span<float>(ht + (long)row * n + column, width), unitBias, width);
+        });
+        return hiddens;
+    }
+
+    /// <summary>
+    /// dz in place in <paramref name="gradA"/> [T, B, N], which holds dL/dH on entry (only its last step
+    /// when <paramref name="lastOnly"/>: the earlier ones are then written, not added to); modReLU's
+    /// dL/db is added to <paramref name="biasSums"/> [N] (else empty).
+    /// </summary>
+    public static void Backward(Tensor gradA, Tensor w, Tensor hiddens, Activation kind, double[] biasSums, bool lastOnly, int workers)
+    {
+        using var wt = w.detach().t().contiguous();
+        using var hc = hiddens.contiguous();
+        int steps = (int)hc.shape[0], batch = (int)hc.shape[1], n = (int)hc.shape[2];
+        using var weights = new ResidentWeights(TensorMemory.Of<float>(wt), n, n, ResidentWeights.Consecutive(n));
+        var (dz, h) = ((nint)TensorMemory.Address(gradA), (nint)TensorMemory.Address(hc));
+        int stride = batch * n;
+        StepTeam.Run(workers, steps, (worker, s) =>
+        {
+            int t = steps - 1 - s;
+            var (first, count) = ResidentWeights.Share(weights.Panels, worker, workers);
+            int column = first * ResidentWeights.PanelWidth, width = count * ResidentWeights.PanelWidth;
+            float* d = (float*)dz + (long)t * stride;
+            float* ht = (float*)h + (long)t * stride;
+            if (t < steps - 1) weights.MultiplyInto(d + stride, n, batch, d, n, first, count, accumulate: !lastOnly);
+            var unitSums = biasSums.Length == 0 ? default : biasSums.AsSpan(column, width);
+            for (int row = 0; row < batch; row++)
+                PointwiseActivation.Backward(kind, new Span<float>(d + (long)row * n + column, width),
+                    new ReadOnlySpan<float>(ht + (long)row * n + column, width), unitSums, width);
+        });
+    }
+}
