@@ -13,23 +13,24 @@ namespace NnRnn.Tests;
 public class InputProjectionTests
 {
     [Theory]
-    [InlineData(1, true, false)]
-    [InlineData(1, false, true)]
-    [InlineData(7, true, true)]
-    [InlineData(7, false, false)]
-    public void Matches_linear_in_values_and_gradients(int inputs, bool bias, bool inputGrad)
+    [InlineData(1, true, false, 512)]
+    [InlineData(1, false, true, 512)]
+    [InlineData(1, true, false, 1027)]   // one feature: the C# kernel; a width off its vector grid
+    [InlineData(7, true, true, 512)]
+    [InlineData(7, false, false, 512)]
+    public void Matches_linear_in_values_and_gradients(int inputs, bool bias, bool inputGrad, int width)
     {
         using var scope = NewDisposeScope();
         using var generator = new Generator(3);
-        var linear = nn.Linear(inputs, 512, bias);
+        var linear = nn.Linear(inputs, width, bias);
         using (no_grad())
         {
             linear.weight!.normal_(0, 1, generator);
             linear.bias?.normal_(0, 1, generator);
         }
         var x = randn(new long[] { 80, 64, inputs }, generator: generator).requires_grad_(inputGrad);
-        var c = randn(new long[] { 80, 64, 512 }, generator: generator);
-        Assert.True(InputProjection.Worthwhile(x, 512), "the shape is below the pool's threshold: the test would not run the node");
+        var c = randn(new long[] { 80, 64, width }, generator: generator);
+        Assert.True(InputProjection.Worthwhile(x, width), "the shape is below the pool's threshold: the test would not run the node");
 
         var pooled = InputProjection.Apply(x, linear.weight!, linear.bias);
         (pooled * c).sum().backward();
@@ -46,11 +47,10 @@ public class InputProjectionTests
         else Assert.Null(got.Item4);
     }
 
-    // The LSTM keeps libtorch's projection: with the node its psMNIST update was slower (3553–4028 ms
-    // against 3473–3587, alternating), so only the Elman cells use it.
     [Theory]
     [InlineData("nnRNN")]
     [InlineData("RNN")]
+    [InlineData("LSTM")]
     public void A_large_cell_with_the_pooled_projection_has_per_step_autograds_gradients(string net)
     {
         using var scope = NewDisposeScope();

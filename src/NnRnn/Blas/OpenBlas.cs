@@ -25,10 +25,20 @@ internal static unsafe class OpenBlas
         "libopenblas.so.0",
     };
 
+    /// <summary>
+    /// OpenBLAS's idle threads poll for work for 2^n CPU ticks before they sleep (default n = 28: about
+    /// 0.1 s here). Polling, they took the cores from a <see cref="StepTeam"/> started soon after a
+    /// product: a resident-weights sequence ran at half speed for 0.1 s after each BLAS call. 2^18
+    /// ticks (under 0.1 ms) still covers the gap between the step products of one sequence.
+    /// Unless the user set <c>OPENBLAS_THREAD_TIMEOUT</c>; it is read when the library loads.
+    /// </summary>
+    internal const string ThreadTimeout = "18";
+
     static OpenBlas()
     {
         var chosen = Environment.GetEnvironmentVariable("NNRNN_OPENBLAS");
         if (chosen == "none") return;
+        NnRnn.Devices.NativeEnvironment.Set("OPENBLAS_THREAD_TIMEOUT", ThreadTimeout);   // never overwrites the user's
         foreach (var path in chosen is { Length: > 0 } ? new[] { chosen } : Candidates)
         {
             if (!NativeLibrary.TryLoad(path, out var lib)) continue;

@@ -1,3 +1,4 @@
+using NnRnn.Cells.Kernels;
 using NnRnn.Devices;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -8,7 +9,8 @@ namespace NnRnn.Cells;
 /// U(x) = x Uᵀ + b over a whole sequence ([T, B, k] → [T, B, N]) as one autograd node whose output
 /// comes from <see cref="TensorMemoryPool"/>: on psMNIST's 784 × 100 × 512 it is 160 MB, which a fresh
 /// allocation makes the kernel zero every update, and with one input feature (k = 1) libtorch's
-/// product runs far below the BLAS's rate; here k = 1 is a broadcast multiply-add in place. Backward:
+/// product runs far below the BLAS's rate; here k = 1 is a broadcast multiply-add, one pass over the
+/// output each way (<see cref="ScalarInputKernel"/>). Backward:
 /// dL/dx = G U, dL/dU = Gᵀ x, dL/db = Σ G, with G = dL/dU(x) flattened to [T·B, N].
 /// </summary>
 internal sealed class InputProjection : autograd.SingleTensorFunction<InputProjection>
@@ -27,7 +29,16 @@ internal sealed class InputProjection : autograd.SingleTensorFunction<InputProje
         var (x, w, b) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor?)vars[2]);
         long steps = x.shape[0], batch = x.shape[1], k = x.shape[2], n = w.shape[0];
         var output = TensorMemoryPool.Empty(new[] { steps, batch, n }, x.dtype, x.device);
-        using (var scope = NewDisposeScope())
+        bool scalar = k == 1 && KernelSelection.Enabled;
+        if (scalar)
+        {
+            using var xc = x.detach().contiguous();
+            using var u = w.detach().reshape(n).contiguous();
+            using var bc = b?.detach().contiguous();
+            ScalarInputKernel.Forward(TensorMemory.Of<float>(output), TensorMemory.Of<float>(xc), TensorMemory.Of<float>(u),
+                bc is null ? default : TensorMemory.Of<float>(bc), (int)(steps * batch), (int)n, get_num_threads());
+        }
+        else using (var scope = NewDisposeScope())
         {
             if (b is not null) output.copy_(b.expand(steps, batch, n));
             else output.zero_();
@@ -36,6 +47,7 @@ internal sealed class InputProjection : autograd.SingleTensorFunction<InputProje
         }
         ctx.save_for_backward(new List<Tensor> { x, w });
         ctx.save_data("bias", b is not null);
+        ctx.save_data("scalar", scalar);
         ctx.save_data("inputGrad", x.requires_grad);   // data (pixels, embeddings' rows) often needs none
         return output;
     }
@@ -49,8 +61,21 @@ internal sealed class InputProjection : autograd.SingleTensorFunction<InputProje
         var g = grad.reshape(-1, n);
         var x2 = x.reshape(-1, k);
         var gradX = (bool)ctx.get_data("inputGrad") ? g.mm(w).reshape(x.shape).MoveToOuterDisposeScope() : null;
-        var gradW = g.t().mm(x2).MoveToOuterDisposeScope();
-        var gradB = (bool)ctx.get_data("bias") ? g.sum(0L).MoveToOuterDisposeScope() : null;   // 0L: a literal 0 would bind to sum(ScalarType)
+        Tensor gradW;
+        Tensor? gradB;
+        if ((bool)ctx.get_data("scalar"))
+        {
+            var gc = g.contiguous();
+            var xc = x2.contiguous();
+            var (u, bias) = ScalarInputKernel.Backward(TensorMemory.Of<float>(gc), TensorMemory.Of<float>(xc), (int)gc.shape[0], (int)n, get_num_threads());
+            gradW = tensor(u).to_type(w.dtype).reshape(n, 1).MoveToOuterDisposeScope();
+            gradB = (bool)ctx.get_data("bias") ? tensor(bias).to_type(w.dtype).MoveToOuterDisposeScope() : null;
+        }
+        else
+        {
+            gradW = g.t().mm(x2).MoveToOuterDisposeScope();
+            gradB = (bool)ctx.get_data("bias") ? g.sum(0L).MoveToOuterDisposeScope() : null;   // 0L: a literal 0 would bind to sum(ScalarType)
+        }
         return new List<Tensor> { gradX!, gradW, gradB! };
     }
 }

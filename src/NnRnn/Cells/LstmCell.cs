@@ -77,20 +77,24 @@ public sealed class LstmCell : RecurrentCell
 
         public (Tensor Outputs, RecurrentState Final) Unroll(Tensor inputs, RecurrentState state)
         {
-            using var projected = Project(inputs);
-            var (h, c) = LstmBackpropThroughTime.Apply(projected, recurrentT, state[0], state[1]);
+            using var projected = Project(inputs, out bool scratch);
+            var (h, c) = LstmBackpropThroughTime.Apply(projected, recurrentT, state[0], state[1], scratch);
             return (h, new RecurrentState(h[-1], c[-1]));
         }
 
         public Tensor UnrollLast(Tensor inputs, RecurrentState state)
         {
-            using var projected = Project(inputs);
-            return LstmBackpropThroughTime.ApplyLast(projected, recurrentT, state[0], state[1]);
+            using var projected = Project(inputs, out bool scratch);
+            return LstmBackpropThroughTime.ApplyLast(projected, recurrentT, state[0], state[1], scratch);
         }
 
         /// <summary>x W_xᵀ + b for the whole sequence; large CPU sequences in one pooled node (<see cref="InputProjection"/>:
         /// psMNIST's [784, 100, 2048] is 642 MB, which a fresh allocation made the kernel zero every update).</summary>
-        private Tensor Project(Tensor inputs)
-            => InputProjection.Worthwhile(inputs, 4 * n) ? InputProjection.Apply(inputs, inputW, bias) : nn.functional.linear(inputs, inputW, bias);
+        /// <remarks><paramref name="scratch"/>: the pooled node's output, which its backward does not read, so the LSTM node may overwrite it.</remarks>
+        private Tensor Project(Tensor inputs, out bool scratch)
+        {
+            scratch = InputProjection.Worthwhile(inputs, 4 * n);
+            return scratch ? InputProjection.Apply(inputs, inputW, bias) : nn.functional.linear(inputs, inputW, bias);
+        }
     }
 }

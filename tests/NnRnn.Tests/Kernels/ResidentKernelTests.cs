@@ -82,14 +82,18 @@ public class ResidentKernelTests
     [InlineData("LSTM", "tanh", false, 2)]
     [InlineData("LSTM", "tanh", true, 2)]
     [InlineData("LSTM", "tanh", true, 1)]
-    public void The_resident_path_gives_the_blas_paths_values_and_gradients(string net, string nonlin, bool lastOnly, int workers)
+    [InlineData("LSTM", "tanh", true, 2, true)]   // gates ≥ the pool's 8 MB: the pooled projection, which the LSTM activates in place
+    [InlineData("RNN", "tanh", true, 2, true)]
+    public void The_resident_path_gives_the_blas_paths_values_and_gradients(string net, string nonlin, bool lastOnly, int workers, bool pooled = false)
     {
         using var scope = NewDisposeScope();
         using var generator = new Generator(11);
-        var cell = CellFactory.Create(new CellSpec(SeedNames.Parse<NetType>(net, "net"), 3, 128, SeedNames.Parse<Activation>(nonlin, "nonlin"),
+        var cell = CellFactory.Create(new CellSpec(SeedNames.Parse<NetType>(net, "net"), pooled ? 1 : 3, 128, SeedNames.Parse<Activation>(nonlin, "nonlin"),
             net is "RNN" or "LSTM" ? Initializer.Xavier : Initializer.Cayley, Generator: generator));
-        var x = randn(new long[] { 25, 7, 3 }, generator: generator).requires_grad_();   // batch 7: a 4-row tile and 3 single rows
-        var c = randn(new long[] { lastOnly ? 7 : 25, 7, cell.OutputSize }, generator: generator);
+        long steps = pooled ? 80 : 25, batch = !pooled ? 7 : net == "LSTM" ? 67 : 210;   // batch 7: a 4-row tile and 3 single rows
+        var x = randn(new long[] { steps, batch, pooled ? 1 : 3 }, generator: generator).requires_grad_();
+        Assert.Equal(pooled, InputProjection.Worthwhile(x, net == "LSTM" ? 512 : 128));
+        var c = randn(new long[] { lastOnly ? 1 : steps, batch, cell.OutputSize }, generator: generator);
         if (lastOnly) c = c[0];
         Func<Tensor> run = lastOnly ? () => SequenceRunner.RunLast(cell, x) : () => SequenceRunner.Run(cell, x).Outputs;
         KernelSelection.ForceLargeOnThisThread = true;
@@ -102,15 +106,15 @@ public class ResidentKernelTests
             long before = ResidentSelection.Runs;
             var resident = Gradients(cell, x, c, run);
             Assert.True(ResidentSelection.Runs > before, "the resident path ran");
-            var steps = Gradients(cell, x, c, lastOnly ? () => SequenceRunner.RunLast(cell, x, mode: UnrollMode.StepByStep)
+            var perStep = Gradients(cell, x, c, lastOnly ? () => SequenceRunner.RunLast(cell, x, mode: UnrollMode.StepByStep)
                 : () => SequenceRunner.Run(cell, x, mode: UnrollMode.StepByStep).Outputs);
             Assert.True(TestSupport.RelativeError(resident.Value, blas.Value) <= 1e-5, "value vs the BLAS path");
-            Assert.True(TestSupport.RelativeError(resident.Value, steps.Value) <= 1e-5, "value vs per-step autograd");
+            Assert.True(TestSupport.RelativeError(resident.Value, perStep.Value) <= 1e-5, "value vs per-step autograd");
             Assert.Equal(blas.Grads.Length, resident.Grads.Length);
             for (int i = 0; i < resident.Grads.Length; i++)
             {
                 Assert.True(TestSupport.RelativeError(resident.Grads[i], blas.Grads[i]) <= 1e-5, $"gradient {i} vs the BLAS path");
-                Assert.True(TestSupport.RelativeError(resident.Grads[i], steps.Grads[i]) <= 1e-4, $"gradient {i} vs per-step autograd");
+                Assert.True(TestSupport.RelativeError(resident.Grads[i], perStep.Grads[i]) <= 1e-4, $"gradient {i} vs per-step autograd");
             }
         }
         finally

@@ -14,12 +14,20 @@ internal static unsafe class ResidentLstmKernel
 {
     private const int Width = ResidentWeights.PanelWidth;
 
-    /// <summary>The activated gates [T, B, 4N], H and C [T, B, N] from a [T, B, 4N], U [N, 4N], h0 and c0 [B, N].</summary>
-    public static (Tensor Gates, Tensor H, Tensor C) Forward(Tensor a, Tensor u, Tensor h0, Tensor c0, int workers)
+    /// <summary>
+    /// The activated gates [T, B, 4N], H and C [T, B, N] from a [T, B, 4N], U [N, 4N], h0 and c0 [B, N];
+    /// <paramref name="inPlace"/>: the gates are activated in a's own memory (a contiguous scratch buffer of the caller's).
+    /// </summary>
+    public static (Tensor Gates, Tensor H, Tensor C) Forward(Tensor a, Tensor u, Tensor h0, Tensor c0, int workers, bool inPlace = false)
     {
         int steps = (int)a.shape[0], batch = (int)h0.shape[0], n = (int)h0.shape[1], stride = batch * n, blocks = n / Width;
-        var gates = TensorMemoryPool.Empty(a.shape, a.dtype, a.device);
-        gates.copy_(a);
+        Tensor gates;
+        if (inPlace && a.is_contiguous()) gates = a.detach();   // another handle on a's memory; autograd never sees the writes
+        else
+        {
+            gates = TensorMemoryPool.Empty(a.shape, a.dtype, a.device);
+            gates.copy_(a);
+        }
         var hiddens = TensorMemoryPool.Empty(new long[] { steps, batch, n }, a.dtype, a.device);
         var cells = TensorMemoryPool.Empty(new long[] { steps, batch, n }, a.dtype, a.device);
         using var uc = u.detach().contiguous();
