@@ -113,4 +113,36 @@ internal static class PointwiseActivation
             }
         }
     }
+
+    /// <summary>
+    /// modReLU's backward over rows of <paramref name="n"/> float32 units: dh ← dh where h ≠ 0 (else 0), and
+    /// <paramref name="columnSums"/>[j] += Σ_rows sign(h) dh in float (the caller adds them to its double
+    /// totals once per step: a double add per element cost as much as the rest of the step's element-wise work).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ModReluBackward(Span<float> dh, ReadOnlySpan<float> h, Span<float> columnSums, int n)
+    {
+        ref float sums = ref MemoryMarshal.GetReference(columnSums);
+        for (int row = 0; row < dh.Length; row += n)
+        {
+            ref float d = ref MemoryMarshal.GetReference(dh.Slice(row, n));
+            ref float hr = ref MemoryMarshal.GetReference(h.Slice(row, n));
+            int j = 0;
+            for (; j + Vector256<float>.Count <= n; j += Vector256<float>.Count)
+            {
+                var hv = Vector256.LoadUnsafe(ref hr, (nuint)j);
+                var dv = Vector256.ConditionalSelect(Vector256.Equals(hv, Vector256<float>.Zero), Vector256<float>.Zero, Vector256.LoadUnsafe(ref d, (nuint)j));
+                dv.StoreUnsafe(ref d, (nuint)j);
+                var signed = Vector256.ConditionalSelect(Vector256.LessThan(hv, Vector256<float>.Zero), -dv, dv);
+                (Vector256.LoadUnsafe(ref sums, (nuint)j) + signed).StoreUnsafe(ref sums, (nuint)j);
+            }
+            for (; j < n; j++)
+            {
+                float hj = Unsafe.Add(ref hr, j);
+                ref float dj = ref Unsafe.Add(ref d, j);
+                if (hj == 0) dj = 0;
+                Unsafe.Add(ref sums, j) += hj < 0 ? -dj : dj;
+            }
+        }
+    }
 }

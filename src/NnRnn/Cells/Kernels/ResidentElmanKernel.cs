@@ -53,6 +53,7 @@ internal static unsafe class ResidentElmanKernel
         using var weights = new ResidentWeights(TensorMemory.Of<float>(wt), n, n, ResidentWeights.Consecutive(n));
         var (dz, h) = ((nint)TensorMemory.Address(gradA), (nint)TensorMemory.Address(hc));
         int stride = batch * n;
+        var stepSums = Enumerable.Range(0, workers).Select(_ => new float[n]).ToArray();   // modReLU's dL/db of one step, per worker
         StepTeam.Run(workers, steps, (worker, s) =>
         {
             int t = steps - 1 - s;
@@ -61,10 +62,21 @@ internal static unsafe class ResidentElmanKernel
             float* d = (float*)dz + (long)t * stride;
             float* ht = (float*)h + (long)t * stride;
             if (t < steps - 1) weights.MultiplyInto(d + stride, n, batch, d, n, first, count, accumulate: !lastOnly);
-            var unitSums = biasSums.Length == 0 ? default : biasSums.AsSpan(column, width);
-            for (int row = 0; row < batch; row++)
-                PointwiseActivation.Backward(kind, new Span<float>(d + (long)row * n + column, width),
-                    new ReadOnlySpan<float>(ht + (long)row * n + column, width), unitSums, width);
+            if (kind == Activation.ModRelu) ModReluRows(d, ht, n, batch, column, width, stepSums[worker], biasSums);
+            else
+                for (int row = 0; row < batch; row++)
+                    PointwiseActivation.Backward(kind, new Span<float>(d + (long)row * n + column, width),
+                        new ReadOnlySpan<float>(ht + (long)row * n + column, width), default, width);
         });
+    }
+
+    // modReLU: one step's dL/db summed over the rows in float, then added to the double totals.
+    private static void ModReluRows(float* d, float* h, int n, int batch, int column, int width, float[] stepSums, double[] biasSums)
+    {
+        var sums = stepSums.AsSpan(0, width);
+        sums.Clear();
+        for (int row = 0; row < batch; row++)
+            PointwiseActivation.ModReluBackward(new Span<float>(d + (long)row * n + column, width), new ReadOnlySpan<float>(h + (long)row * n + column, width), sums, width);
+        for (int j = 0; j < width; j++) biasSums[column + j] += sums[j];
     }
 }

@@ -27,12 +27,18 @@ internal static class ScalarInputKernel
                 StepTeam.Run(workers, 1, (worker, _) =>
                 {
                     var (first, count) = ResidentWeights.Share(rows, worker, workers);
-                    for (int r = first; r < first + count; r++)
-                        Row(new Span<float>((float*)ao + (long)r * n, n), ((float*)ax)[r], new ReadOnlySpan<float>((float*)au, n),
-                            hasBias ? new ReadOnlySpan<float>((float*)ab, n) : default);
+                    Rows((float*)ao, (float*)ax, (float*)au, hasBias ? (float*)ab : null, first, count, n);
                 });
             }
         }
+    }
+
+    // Its own method, optimised from the first call: it runs once per update (a lambda's loop is only on-stack replaced).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Rows(float* output, float* x, float* u, float* b, int first, int count, int n)
+    {
+        for (int r = first; r < first + count; r++)
+            Row(new Span<float>(output + (long)r * n, n), x[r], new ReadOnlySpan<float>(u, n), b == null ? default : new ReadOnlySpan<float>(b, n));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -64,12 +70,18 @@ internal static class ScalarInputKernel
                 {
                     var (first, count) = ResidentWeights.Share(blocks, worker, Math.Min(workers, blocks));
                     int c0 = first * 8, c1 = Math.Min(n, (first + count) * 8);
-                    for (int r = 0; r < rows; r++)
-                        Accumulate(new ReadOnlySpan<float>((float*)ag + (long)r * n + c0, c1 - c0), ((float*)ax)[r], gradU.AsSpan(c0, c1 - c0), gradB.AsSpan(c0, c1 - c0));
+                    Columns((float*)ag, (float*)ax, rows, n, c0, c1, gradU, gradB);
                 });
             }
         }
         return (gradU, gradB);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Columns(float* g, float* x, int rows, int n, int c0, int c1, double[] gradU, double[] gradB)
+    {
+        for (int r = 0; r < rows; r++)
+            Accumulate(new ReadOnlySpan<float>(g + (long)r * n + c0, c1 - c0), x[r], gradU.AsSpan(c0, c1 - c0), gradB.AsSpan(c0, c1 - c0));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
