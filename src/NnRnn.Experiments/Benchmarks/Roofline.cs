@@ -10,7 +10,8 @@ public sealed record SgemmRate(long m, long k, long n, string backend, int threa
 
 /// <summary>
 /// The machine's limit for an update (issue 13 item 2): the update's matrix-product FLOPs divided
-/// by the best sgemm rate of a large square product, with the fastest library the tool can use.
+/// by the best sgemm rate of a large square product, with the fastest library the tool can use
+/// (libtorch, OpenBLAS, or the recurrences' resident-weights kernel).
 /// </summary>
 public static class Roofline
 {
@@ -53,6 +54,12 @@ public static class Roofline
         {
             rates.Add(new(LargeSide, LargeSide, LargeSide, backend.ToString(), c.Threads, Rate(LargeSide, LargeSide, LargeSide, backend, c.Threads)));
             rates.Add(new(c.Batch, c.Hidden, width, backend.ToString(), c.Threads, Rate(c.Batch, c.Hidden, width, backend, c.Threads, 20)));
+        }
+        // the recurrences' own step kernel counts too: the roofline is the fastest product the tool has
+        if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && width % ResidentWeights.PanelWidth == 0)
+        {
+            rates.Add(new(LargeSide, LargeSide, LargeSide, "Resident", c.Threads, ResidentSelection.Rate(LargeSide, LargeSide, LargeSide, c.Threads, 1)));
+            rates.Add(new(c.Batch, c.Hidden, width, "Resident", c.Threads, ResidentSelection.Rate(c.Batch, c.Hidden, width, c.Threads, 20)));
         }
         return rates;
     }

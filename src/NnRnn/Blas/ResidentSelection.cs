@@ -67,7 +67,7 @@ internal static class ResidentSelection
     /// made psMNIST's LSTM product choose the BLAS, then run 1.2× slower on the idle machine), and the
     /// choice is kept, so it should be the one that is right when the machine is the run's own.
     /// </summary>
-    private static unsafe bool Measure(long m, long k, long n, int workers)
+    private static bool Measure(long m, long k, long n, int workers)
     {
         using var scope = NewDisposeScope();
         using var scratch = new Generator(0);   // never the global generator: measuring must not shift anyone's draws
@@ -75,28 +75,60 @@ internal static class ResidentSelection
         var b = rand(k, n, generator: scratch);
         var c = zeros(m, n);
         using var weights = new ResidentWeights(TensorMemory.Of<float>(b), (int)k, (int)n, ResidentWeights.Consecutive((int)n));
-        var (pa, pc) = ((nint)TensorMemory.Address(a), (nint)TensorMemory.Address(c));
         const int steps = 8, trials = 9;
-        void Resident() => StepTeam.Run(workers, steps, (worker, _) =>
-        {
-            var (first, count) = ResidentWeights.Share(weights.Panels, worker, workers);
-            weights.MultiplyInto((float*)pa, (int)k, (int)m, (float*)pc, (int)n, first, count, accumulate: false);
-        });
+        var resident = Products(a, c, weights, workers, steps);
         void Library()
         {
             for (int s = 0; s < steps; s++) Gemm.MultiplyInto(c, a, b, beta: 0);
         }
-        Resident();
+        resident();
         Library();
         double residentMs = double.MaxValue, libraryMs = double.MaxValue;
         for (int i = 0; i < 2 * trials; i++)
         {
             bool residentNow = i % 2 == 0;
             var watch = Stopwatch.StartNew();
-            if (residentNow) Resident(); else Library();
+            if (residentNow) resident(); else Library();
             double ms = watch.Elapsed.TotalMilliseconds;
             if (residentNow) residentMs = Math.Min(residentMs, ms); else libraryMs = Math.Min(libraryMs, ms);
         }
         return residentMs < libraryMs;
+    }
+
+    // A team's products c = a · B (B packed in weights), once per step.
+    private static unsafe Action Products(Tensor a, Tensor c, ResidentWeights weights, int workers, int steps)
+    {
+        var (pa, pc) = ((nint)TensorMemory.Address(a), (nint)TensorMemory.Address(c));
+        int m = (int)a.shape[0], k = (int)a.shape[1], n = (int)c.shape[1];
+        return () => StepTeam.Run(workers, steps, (worker, _) =>
+        {
+            var (first, count) = ResidentWeights.Share(weights.Panels, worker, workers);
+            weights.MultiplyInto((float*)pa, k, m, (float*)pc, n, first, count, accumulate: false);
+        });
+    }
+
+    /// <summary>
+    /// GFLOP/s of the step product on <paramref name="threads"/> workers (B packed once, then
+    /// <paramref name="steps"/> products [m, k] · [k, n] per timing), best of <paramref name="repeats"/>
+    /// after one warm-up, for <c>nnrnn bench --roofline</c>; 0 where it cannot run (n not a multiple of 64).
+    /// </summary>
+    public static double Rate(long m, long k, long n, int threads, int steps, int repeats = 3)
+    {
+        if (n % ResidentWeights.PanelWidth != 0) return 0;
+        using var scope = NewDisposeScope();
+        using var scratch = new Generator(0);
+        var a = rand(m, k, generator: scratch);
+        var b = rand(k, n, generator: scratch);
+        var c = zeros(m, n);
+        using var weights = new ResidentWeights(TensorMemory.Of<float>(b), (int)k, (int)n, ResidentWeights.Consecutive((int)n));
+        var run = Products(a, c, weights, (int)Math.Clamp(threads, 1, n / ResidentWeights.PanelWidth), steps);
+        double best = double.MaxValue;
+        for (int i = 0; i <= repeats; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            run();
+            if (i > 0) best = Math.Min(best, watch.Elapsed.TotalSeconds);
+        }
+        return Math.Round(2.0 * m * k * n * steps / best / 1e9, 1);
     }
 }

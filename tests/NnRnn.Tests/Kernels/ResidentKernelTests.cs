@@ -125,6 +125,42 @@ public class ResidentKernelTests
         }
     }
 
+    [Theory]
+    [InlineData("nnRNN", "modrelu")]
+    [InlineData("LSTM", "tanh")]
+    public void The_numbers_do_not_depend_on_how_many_workers_share_the_steps(string net, string nonlin)
+    {
+        // each element's sum runs in the same order whichever worker owns its columns, so one, two or
+        // three workers give the same bits (within one machine)
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(12);
+        var cell = CellFactory.Create(new CellSpec(SeedNames.Parse<NetType>(net, "net"), 3, 192, SeedNames.Parse<Activation>(nonlin, "nonlin"),
+            net == "LSTM" ? Initializer.Xavier : Initializer.Cayley, Generator: generator));
+        var x = randn(new long[] { 20, 9, 3 }, generator: generator).requires_grad_();
+        var c = randn(new long[] { 9, cell.OutputSize }, generator: generator);
+        KernelSelection.ForceLargeOnThisThread = true;
+        ResidentSelection.Force = true;
+        try
+        {
+            var runs = new[] { 1, 2, 3 }.Select(workers =>
+            {
+                ResidentSelection.WorkersOnThisThread = workers;
+                return Gradients(cell, x, c, () => SequenceRunner.RunLast(cell, x));
+            }).ToArray();
+            foreach (var other in runs.Skip(1))
+            {
+                Assert.True(runs[0].Value.eq(other.Value).all().item<bool>(), "values");
+                Assert.All(runs[0].Grads.Zip(other.Grads), pair => Assert.True(pair.First.eq(pair.Second).all().item<bool>(), "gradients"));
+            }
+        }
+        finally
+        {
+            KernelSelection.ForceLargeOnThisThread = false;
+            ResidentSelection.WorkersOnThisThread = 0;
+            ResidentSelection.Force = null;
+        }
+    }
+
     [Fact]
     public void Float64_and_widths_off_the_panel_grid_never_take_the_resident_path()
     {
