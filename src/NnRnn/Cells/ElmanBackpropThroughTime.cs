@@ -148,7 +148,8 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
             var biasSums = kernel && sigma.Bias is not null ? new double[n] : null;
             bool biasPerStep = !kernel && sigma.Bias is not null && hiddens.numel() > 1 << 22;
             gradBias = biasPerStep ? zeros(n, hiddens.dtype, hiddens.device).MoveToOuterDisposeScope() : null;
-            if (resident) ResidentElmanKernel.Backward(gradA, w, hiddens, sigma.Kind, biasSums ?? [], lastOnly, (int)ctx.get_data("workers"));
+            Tensor? residentGradW = null;
+            if (resident) residentGradW = ResidentElmanKernel.Backward(gradA, w, hiddens, h0, sigma.Kind, biasSums ?? [], lastOnly, (int)ctx.get_data("workers"));
             else for (long t = steps - 1; t >= 0; t--)
             {
                 using var step = NewDisposeScope();
@@ -166,9 +167,13 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
             handOff?.Dispose();
             // dL/dW = Σ_t h_{t−1}ᵀ dz_t as one [N, (T−1)·B] × [(T−1)·B, N] product plus h_0ᵀ dz_0
             var dz0 = gradA[0];
-            gradW = zeros(n, n, w.dtype, w.device).MoveToOuterDisposeScope();
-            if (steps > 1) Gemm.MultiplyInto(gradW, hiddens[..(int)(steps - 1)].reshape(-1, n).t(), gradA[1..].reshape(-1, n), beta: 0);
-            Gemm.MultiplyInto(gradW, h0.t(), dz0);
+            if (residentGradW is not null) gradW = residentGradW.MoveToOuterDisposeScope();   // summed in the team, step by step
+            else
+            {
+                gradW = zeros(n, n, w.dtype, w.device).MoveToOuterDisposeScope();
+                if (steps > 1) Gemm.MultiplyInto(gradW, hiddens[..(int)(steps - 1)].reshape(-1, n).t(), gradA[1..].reshape(-1, n), beta: 0);
+                Gemm.MultiplyInto(gradW, h0.t(), dz0);
+            }
             gradH0 = dz0.mm(wt).MoveToOuterDisposeScope();
             if (biasSums is not null) gradBias = tensor(biasSums).to(hiddens.dtype, hiddens.device).MoveToOuterDisposeScope();
             else if (!biasPerStep) gradBias = sigma.BiasGradient(hiddens, gradA)?.MoveToOuterDisposeScope();

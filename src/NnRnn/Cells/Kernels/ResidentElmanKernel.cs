@@ -43,15 +43,19 @@ internal static unsafe class ResidentElmanKernel
     /// <summary>
     /// dz in place in <paramref name="gradA"/> [T, B, N], which holds dL/dH on entry (only its last step
     /// when <paramref name="lastOnly"/>: the earlier ones are then written, not added to); modReLU's
-    /// dL/db is added to <paramref name="biasSums"/> [N] (else empty).
+    /// dL/db is added to <paramref name="biasSums"/> [N] (else empty). Returns dL/dW = Σ_t h_{t−1}ᵀ dz_t
+    /// [N, N], summed by each worker for its columns at each step (<see cref="GradientAccumulation"/>).
     /// </summary>
-    public static void Backward(Tensor gradA, Tensor w, Tensor hiddens, Activation kind, double[] biasSums, bool lastOnly, int workers)
+    public static Tensor Backward(Tensor gradA, Tensor w, Tensor hiddens, Tensor h0, Activation kind, double[] biasSums, bool lastOnly, int workers)
     {
         using var wt = w.detach().t().contiguous();
         using var hc = hiddens.contiguous();
+        using var start = h0.detach().contiguous();
         int steps = (int)hc.shape[0], batch = (int)hc.shape[1], n = (int)hc.shape[2];
         using var weights = new ResidentWeights(TensorMemory.Of<float>(wt), n, n, ResidentWeights.Consecutive(n));
-        var (dz, h) = ((nint)TensorMemory.Address(gradA), (nint)TensorMemory.Address(hc));
+        var gradW = zeros(n, n, ScalarType.Float32, w.device);
+        var (dz, h, h0p, dw) = ((nint)TensorMemory.Address(gradA), (nint)TensorMemory.Address(hc), (nint)TensorMemory.Address(start),
+            (nint)TensorMemory.Address(gradW));
         int stride = batch * n;
         var stepSums = Enumerable.Range(0, workers).Select(_ => new float[n]).ToArray();   // modReLU's dL/db of one step, per worker
         StepTeam.Run(workers, steps, (worker, s) =>
@@ -67,7 +71,11 @@ internal static unsafe class ResidentElmanKernel
                 for (int row = 0; row < batch; row++)
                     PointwiseActivation.Backward(kind, new Span<float>(d + (long)row * n + column, width),
                         new ReadOnlySpan<float>(ht + (long)row * n + column, width), default, width);
+            float* previous = t == 0 ? (float*)h0p : ht - stride;
+            for (int p = first; p < first + count; p++)
+                GradientAccumulation.AddTransposedProduct(previous, n, batch, d, n, (float*)dw, n, n, p * ResidentWeights.PanelWidth);
         });
+        return gradW;
     }
 
     // modReLU: one step's dL/db summed over the rows in float, then added to the double totals.
