@@ -15,16 +15,6 @@ namespace NnRnn.Tests;
 /// </summary>
 public class LastStepUnrollTests
 {
-    private static (Tensor Value, Tensor[] Grads) Gradients(RecurrentCell cell, Tensor x, Tensor c, Func<Tensor> run)
-    {
-        foreach (var p in cell.parameters()) p.grad = null;
-        x.grad = null;
-        var h = run();
-        (h * c).sum().backward();
-        var grads = cell.parameters().Where(p => p.grad is not null).Select(p => p.grad!.clone()).Append(x.grad!.clone()).ToArray();
-        return (h.detach().clone(), grads);
-    }
-
     [Theory]
     [InlineData("RNN", "modrelu", false)]
     [InlineData("RNN", "modrelu", true)]
@@ -46,10 +36,10 @@ public class LastStepUnrollTests
         try
         {
             long elementwise = KernelSelection.ElementwiseRuns;
-            var last = Gradients(cell, x, c, () => SequenceRunner.RunLast(cell, x));
+            var last = TestSupport.CellGradients(cell, x, c, () => SequenceRunner.RunLast(cell, x));
             Assert.Equal(large, KernelSelection.ElementwiseRuns > elementwise);
-            var full = Gradients(cell, x, c, () => SequenceRunner.Run(cell, x).Outputs[-1]);
-            var steps = Gradients(cell, x, c, () => SequenceRunner.RunLast(cell, x, mode: UnrollMode.StepByStep));
+            var full = TestSupport.CellGradients(cell, x, c, () => SequenceRunner.Run(cell, x).Outputs[-1]);
+            var steps = TestSupport.CellGradients(cell, x, c, () => SequenceRunner.RunLast(cell, x, mode: UnrollMode.StepByStep));
             Assert.True(TestSupport.RelativeError(last.Value, full.Value) <= 1e-6, "value vs the full unroll");
             Assert.True(TestSupport.RelativeError(last.Value, steps.Value) <= 1e-5, "value vs per-step autograd");
             Assert.Equal(full.Grads.Length, last.Grads.Length);

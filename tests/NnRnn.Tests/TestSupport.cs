@@ -50,4 +50,15 @@ internal static class TestSupport
         var scale = Math.Max(b.to_type(ScalarType.Float64).abs().max().item<double>(), 1e-300);
         return diff / scale;
     }
+
+    /// <summary>The output of <paramref name="run"/> and the gradients of Σ output ⊙ c for the cell's parameters (those with one) and x, in that order.</summary>
+    public static (Tensor Value, Tensor[] Grads) CellGradients(RecurrentCell cell, Tensor x, Tensor c, Func<Tensor> run)
+    {
+        foreach (var p in cell.parameters()) p.grad = null;
+        x.grad = null;
+        var h = run();
+        (h * c).sum().backward();
+        var grads = cell.parameters().Where(p => p.grad is not null).Select(p => p.grad!.clone()).Append(x.grad!.clone()).ToArray();
+        return (h.detach().clone(), grads);
+    }
 }

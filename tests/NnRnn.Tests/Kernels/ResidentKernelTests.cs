@@ -63,16 +63,6 @@ public class ResidentKernelTests
         Assert.Equal("worker 1 failed", error.Message);
     }
 
-    private static (Tensor Value, Tensor[] Grads) Gradients(RecurrentCell cell, Tensor x, Tensor c, Func<Tensor> run)
-    {
-        foreach (var p in cell.parameters()) p.grad = null;
-        x.grad = null;
-        var h = run();
-        (h * c).sum().backward();
-        var grads = cell.parameters().Where(p => p.grad is not null).Select(p => p.grad!.clone()).Append(x.grad!.clone()).ToArray();
-        return (h.detach().clone(), grads);
-    }
-
     [Theory]
     [InlineData("RNN", "tanh", false, 2)]
     [InlineData("RNN", "modrelu", true, 2)]
@@ -101,12 +91,12 @@ public class ResidentKernelTests
         try
         {
             ResidentSelection.Force = false;
-            var blas = Gradients(cell, x, c, run);
+            var blas = TestSupport.CellGradients(cell, x, c, run);
             ResidentSelection.Force = true;
             long before = ResidentSelection.Runs;
-            var resident = Gradients(cell, x, c, run);
+            var resident = TestSupport.CellGradients(cell, x, c, run);
             Assert.True(ResidentSelection.Runs > before, "the resident path ran");
-            var perStep = Gradients(cell, x, c, lastOnly ? () => SequenceRunner.RunLast(cell, x, mode: UnrollMode.StepByStep)
+            var perStep = TestSupport.CellGradients(cell, x, c, lastOnly ? () => SequenceRunner.RunLast(cell, x, mode: UnrollMode.StepByStep)
                 : () => SequenceRunner.Run(cell, x, mode: UnrollMode.StepByStep).Outputs);
             Assert.True(TestSupport.RelativeError(resident.Value, blas.Value) <= 1e-5, "value vs the BLAS path");
             Assert.True(TestSupport.RelativeError(resident.Value, perStep.Value) <= 1e-5, "value vs per-step autograd");
@@ -145,7 +135,7 @@ public class ResidentKernelTests
             var runs = new[] { 1, 2, 3 }.Select(workers =>
             {
                 ResidentSelection.WorkersOnThisThread = workers;
-                return Gradients(cell, x, c, () => SequenceRunner.RunLast(cell, x));
+                return TestSupport.CellGradients(cell, x, c, () => SequenceRunner.RunLast(cell, x));
             }).ToArray();
             foreach (var other in runs.Skip(1))
             {
