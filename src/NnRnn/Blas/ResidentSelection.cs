@@ -70,12 +70,9 @@ internal static class ResidentSelection
     private static bool Measure(long m, long k, long n, int workers)
     {
         using var scope = NewDisposeScope();
-        using var scratch = new Generator(0);   // never the global generator: measuring must not shift anyone's draws
-        var a = rand(m, k, generator: scratch);
-        var b = rand(k, n, generator: scratch);
-        var c = zeros(m, n);
-        using var weights = new ResidentWeights(TensorMemory.Of<float>(b), (int)k, (int)n, ResidentWeights.Consecutive((int)n));
         const int steps = 8, trials = 9;
+        var (a, b, c, weights) = Scratch(m, k, n);
+        using var packed = weights;
         var resident = Products(a, c, weights, workers, steps);
         void Library()
         {
@@ -93,6 +90,15 @@ internal static class ResidentSelection
             if (residentNow) residentMs = Math.Min(residentMs, ms); else libraryMs = Math.Min(libraryMs, ms);
         }
         return residentMs < libraryMs;
+    }
+
+    // Scratch a [m, k], b [k, n], c [m, n] and b packed, from a generator of its own: measuring must not shift anyone's draws.
+    private static (Tensor A, Tensor B, Tensor C, ResidentWeights Weights) Scratch(long m, long k, long n)
+    {
+        using var scratch = new Generator(0);
+        var a = rand(m, k, generator: scratch);
+        var b = rand(k, n, generator: scratch);
+        return (a, b, zeros(m, n), new ResidentWeights(TensorMemory.Of<float>(b), (int)k, (int)n, ResidentWeights.Consecutive((int)n)));
     }
 
     // A team's products c = a · B (B packed in weights), once per step.
@@ -116,11 +122,8 @@ internal static class ResidentSelection
     {
         if (n % ResidentWeights.PanelWidth != 0) return 0;
         using var scope = NewDisposeScope();
-        using var scratch = new Generator(0);
-        var a = rand(m, k, generator: scratch);
-        var b = rand(k, n, generator: scratch);
-        var c = zeros(m, n);
-        using var weights = new ResidentWeights(TensorMemory.Of<float>(b), (int)k, (int)n, ResidentWeights.Consecutive((int)n));
+        var (a, _, c, weights) = Scratch(m, k, n);
+        using var packed = weights;
         var run = Products(a, c, weights, (int)Math.Clamp(threads, 1, n / ResidentWeights.PanelWidth), steps);
         double best = double.MaxValue;
         for (int i = 0; i <= repeats; i++)

@@ -1,6 +1,4 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace NnRnn.Blas;
 
@@ -9,12 +7,12 @@ namespace NnRnn.Blas;
 /// panel's K rows contiguous. Each worker of a <see cref="StepTeam"/> multiplies with its own panels
 /// at every step, so they stay in its core's cache for the whole sequence: the CPU form of
 /// "persistent RNN" kernels (issue 13), where a general sgemm packs and streams all of B at every
-/// step. Float32; register tiles of 4 rows × 64 columns (16 Vector512 accumulators).
+/// step. Float32; the products run in <see cref="RegisterTile"/>.
 /// </summary>
 internal sealed unsafe class ResidentWeights : IDisposable
 {
     /// <summary>Columns per panel (four Vector512 of float).</summary>
-    public const int PanelWidth = 64;
+    public const int PanelWidth = RegisterTile.Width;
 
     private const int TileRows = 4;
 
@@ -65,63 +63,9 @@ internal sealed unsafe class ResidentWeights : IDisposable
             float* panel = packed + (long)p * K * PanelWidth;
             float* cp = c + columns[p];
             int i = 0;
-            for (; i + TileRows <= m; i += TileRows) Tile4(a + (long)i * lda, lda, panel, K, cp + (long)i * ldc, ldc, accumulate);
-            for (; i < m; i++) Tile1(a + (long)i * lda, panel, K, cp + (long)i * ldc, accumulate);
+            for (; i + TileRows <= m; i += TileRows) RegisterTile.FourRows(a + (long)i * lda, lda, 1, panel, PanelWidth, K, cp + (long)i * ldc, ldc, accumulate);
+            for (; i < m; i++) RegisterTile.OneRow(a + (long)i * lda, panel, PanelWidth, K, cp + (long)i * ldc, accumulate);
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Start(float* c, bool accumulate) => accumulate ? Vector512.Load(c) : Vector512<float>.Zero;
-
-    // 4 rows × 64 columns: per inner step four panel loads, four broadcasts and sixteen FMAs.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile4(float* a, int lda, float* b, int k, float* c, int ldc, bool accumulate)
-    {
-        float* c1 = c + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
-        Vector512<float> r00 = Start(c, accumulate), r01 = Start(c + 16, accumulate), r02 = Start(c + 32, accumulate), r03 = Start(c + 48, accumulate);
-        Vector512<float> r10 = Start(c1, accumulate), r11 = Start(c1 + 16, accumulate), r12 = Start(c1 + 32, accumulate), r13 = Start(c1 + 48, accumulate);
-        Vector512<float> r20 = Start(c2, accumulate), r21 = Start(c2 + 16, accumulate), r22 = Start(c2 + 32, accumulate), r23 = Start(c2 + 48, accumulate);
-        Vector512<float> r30 = Start(c3, accumulate), r31 = Start(c3 + 16, accumulate), r32 = Start(c3 + 32, accumulate), r33 = Start(c3 + 48, accumulate);
-        float* a1 = a + lda, a2 = a1 + lda, a3 = a2 + lda;
-        for (int q = 0; q < k; q++, b += PanelWidth)
-        {
-            var b0 = Vector512.Load(b);
-            var b1 = Vector512.Load(b + 16);
-            var b2 = Vector512.Load(b + 32);
-            var b3 = Vector512.Load(b + 48);
-            var x = Vector512.Create(a[q]);
-            r00 = Vector512.FusedMultiplyAdd(x, b0, r00); r01 = Vector512.FusedMultiplyAdd(x, b1, r01);
-            r02 = Vector512.FusedMultiplyAdd(x, b2, r02); r03 = Vector512.FusedMultiplyAdd(x, b3, r03);
-            x = Vector512.Create(a1[q]);
-            r10 = Vector512.FusedMultiplyAdd(x, b0, r10); r11 = Vector512.FusedMultiplyAdd(x, b1, r11);
-            r12 = Vector512.FusedMultiplyAdd(x, b2, r12); r13 = Vector512.FusedMultiplyAdd(x, b3, r13);
-            x = Vector512.Create(a2[q]);
-            r20 = Vector512.FusedMultiplyAdd(x, b0, r20); r21 = Vector512.FusedMultiplyAdd(x, b1, r21);
-            r22 = Vector512.FusedMultiplyAdd(x, b2, r22); r23 = Vector512.FusedMultiplyAdd(x, b3, r23);
-            x = Vector512.Create(a3[q]);
-            r30 = Vector512.FusedMultiplyAdd(x, b0, r30); r31 = Vector512.FusedMultiplyAdd(x, b1, r31);
-            r32 = Vector512.FusedMultiplyAdd(x, b2, r32); r33 = Vector512.FusedMultiplyAdd(x, b3, r33);
-        }
-        r00.Store(c); r01.Store(c + 16); r02.Store(c + 32); r03.Store(c + 48);
-        r10.Store(c1); r11.Store(c1 + 16); r12.Store(c1 + 32); r13.Store(c1 + 48);
-        r20.Store(c2); r21.Store(c2 + 16); r22.Store(c2 + 32); r23.Store(c2 + 48);
-        r30.Store(c3); r31.Store(c3 + 16); r32.Store(c3 + 32); r33.Store(c3 + 48);
-    }
-
-    // The rows left over after the 4-row tiles, one at a time.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile1(float* a, float* b, int k, float* c, bool accumulate)
-    {
-        Vector512<float> r0 = Start(c, accumulate), r1 = Start(c + 16, accumulate), r2 = Start(c + 32, accumulate), r3 = Start(c + 48, accumulate);
-        for (int q = 0; q < k; q++, b += PanelWidth)
-        {
-            var x = Vector512.Create(a[q]);
-            r0 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b), r0);
-            r1 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + 16), r1);
-            r2 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + 32), r2);
-            r3 = Vector512.FusedMultiplyAdd(x, Vector512.Load(b + 48), r3);
-        }
-        r0.Store(c); r1.Store(c + 16); r2.Store(c + 32); r3.Store(c + 48);
     }
 
     public void Dispose()

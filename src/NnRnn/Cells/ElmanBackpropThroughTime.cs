@@ -149,7 +149,7 @@ internal sealed class ElmanBackpropThroughTime : autograd.SingleTensorFunction<E
             bool biasPerStep = !kernel && sigma.Bias is not null && hiddens.numel() > 1 << 22;
             gradBias = biasPerStep ? zeros(n, hiddens.dtype, hiddens.device).MoveToOuterDisposeScope() : null;
             Tensor? residentGradW = null;
-            if (resident) residentGradW = ResidentElmanKernel.Backward(gradA, w, hiddens, h0, sigma.Kind, biasSums ?? [], lastOnly, (int)ctx.get_data("workers"));
+            if (resident) residentGradW = ResidentElmanKernel.Backward(gradA, wt, hiddens, h0, sigma.Kind, biasSums ?? [], lastOnly, (int)ctx.get_data("workers"));
             else for (long t = steps - 1; t >= 0; t--)
             {
                 using var step = NewDisposeScope();

@@ -41,19 +41,18 @@ internal static unsafe class ResidentElmanKernel
     }
 
     /// <summary>
-    /// dz in place in <paramref name="gradA"/> [T, B, N], which holds dL/dH on entry (only its last step
+    /// dz in place in <paramref name="gradA"/> [T, B, N] from Wᵀ (<paramref name="wt"/>, contiguous), which holds dL/dH on entry (only its last step
     /// when <paramref name="lastOnly"/>: the earlier ones are then written, not added to); modReLU's
     /// dL/db is added to <paramref name="biasSums"/> [N] (else empty). Returns dL/dW = Σ_t h_{t−1}ᵀ dz_t
     /// [N, N], summed by each worker for its columns at each step (<see cref="GradientAccumulation"/>).
     /// </summary>
-    public static Tensor Backward(Tensor gradA, Tensor w, Tensor hiddens, Tensor h0, Activation kind, double[] biasSums, bool lastOnly, int workers)
+    public static Tensor Backward(Tensor gradA, Tensor wt, Tensor hiddens, Tensor h0, Activation kind, double[] biasSums, bool lastOnly, int workers)
     {
-        using var wt = w.detach().t().contiguous();
         using var hc = hiddens.contiguous();
         using var start = h0.detach().contiguous();
         int steps = (int)hc.shape[0], batch = (int)hc.shape[1], n = (int)hc.shape[2];
         using var weights = new ResidentWeights(TensorMemory.Of<float>(wt), n, n, ResidentWeights.Consecutive(n));
-        var gradW = zeros(n, n, ScalarType.Float32, w.device);
+        var gradW = zeros(n, n, ScalarType.Float32, wt.device);
         var (dz, h, h0p, dw) = ((nint)TensorMemory.Address(gradA), (nint)TensorMemory.Address(hc), (nint)TensorMemory.Address(start),
             (nint)TensorMemory.Address(gradW));
         int stride = batch * n;
